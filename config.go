@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+)
+
+// Roles a process can take.
+const (
+	roleAll    = "all"
+	roleWeb    = "web"
+	roleWorker = "worker"
+)
+
+// config is everything read from the environment and the flags. The original
+// application's variable names are kept; new settings are MOTANDO_*.
+type config struct {
+	Role       string
+	Production bool // APP_ENV=PRD
+	Addr       string
+	DataDir    string
+	BaseURL    string
+
+	MySQL *gomysql.Config // nil: SQLite in DataDir
+
+	RedisAddr     string // empty: in-process queue
+	RedisPassword string
+
+	Workers         int
+	ShutdownTimeout time.Duration
+}
+
+// configError names the variable whose value is wrong; main prints it as one
+// line and exits.
+type configError struct {
+	Var, Value, Problem string
+}
+
+func (e *configError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s", e.Var, e.Problem)
+	}
+	return fmt.Sprintf("%s=%q: %s", e.Var, e.Value, e.Problem)
+}
+
+// loadConfig reads the configuration; getenv is os.Getenv outside tests.
+func loadConfig(role string, getenv func(string) string) (*config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &config{Role: role}
+	switch role {
+	case roleAll, roleWeb, roleWorker:
+	default:
+		return nil, &configError{"-role", role, "must be all, web or worker"}
+	}
+
+	switch appEnv := strings.ToUpper(env("APP_ENV", "DEV")); appEnv {
+	case "DEV":
+	case "PRD":
+		c.Production = true
+	default:
+		return nil, &configError{"APP_ENV", getenv("APP_ENV"), "must be DEV or PRD"}
+	}
+
+	c.Addr = env("MOTANDO_ADDR", ":8000")
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || !validPort(port) {
+		return nil, &configError{"MOTANDO_ADDR", c.Addr, "must be host:port or :port, with a port from 1 to 65535"}
+	}
+	c.DataDir = filepath.Clean(env("MOTANDO_DATA_DIR", "./data"))
+	c.BaseURL = strings.TrimRight(env("MOTANDO_BASE_URL", "http://localhost"+portSuffix(c.Addr)), "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return nil, &configError{"MOTANDO_BASE_URL", c.BaseURL, "must start with http:// or https://"}
+	}
+
+	if host := env("MYSQL_HOST", ""); host != "" {
+		m := gomysql.NewConfig()
+		m.Net = "tcp"
+		m.Addr = host
+		if _, _, err := net.SplitHostPort(host); err != nil {
+			m.Addr = net.JoinHostPort(host, "3306")
+		} else if _, port, _ := net.SplitHostPort(host); !validPort(port) {
+			return nil, &configError{"MYSQL_HOST", host, "the port must be a number from 1 to 65535"}
+		}
+		m.User = env("MYSQL_USER", "root")
+		m.Passwd = getenv("MYSQL_PASSWD")
+		m.DBName = env("MYSQL_DBNAME", "motandodb")
+		c.MySQL = m
+	}
+
+	if host := env("REDIS_HOST", ""); host != "" {
+		port := env("REDIS_PORT", "6379")
+		if !validPort(port) {
+			return nil, &configError{"REDIS_PORT", port, "must be a number from 1 to 65535"}
+		}
+		c.RedisAddr = net.JoinHostPort(host, port)
+		c.RedisPassword = getenv("REDIS_PASSWD")
+	} else if role != roleAll {
+		return nil, &configError{"REDIS_HOST", "", fmt.Sprintf("-role=%s runs web and worker apart, which needs Redis: set REDIS_HOST", role)}
+	}
+
+	var err error
+	if c.Workers, err = intVar(env, "MOTANDO_WORKERS", 4, 1, 256); err != nil {
+		return nil, err
+	}
+	if c.ShutdownTimeout, err = durationVar(env, "MOTANDO_SHUTDOWN_TIMEOUT", 25*time.Second); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func validPort(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1 && n <= 65535
+}
+
+func portSuffix(addr string) string {
+	_, port, _ := net.SplitHostPort(addr)
+	if port == "80" {
+		return ""
+	}
+	return ":" + port
+}
+
+func intVar(env func(string, string) string, name string, def, lo, hi int) (int, error) {
+	raw := env(name, "")
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		return 0, &configError{name, raw, fmt.Sprintf("must be a whole number from %d to %d", lo, hi)}
+	}
+	return n, nil
+}
+
+func durationVar(env func(string, string) string, name string, def time.Duration) (time.Duration, error) {
+	raw := env(name, "")
+	if raw == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		return 0, &configError{name, raw, "must be a positive duration such as 25s or 2m"}
+	}
+	return d, nil
+}
+
+// sqlitePath is where the embedded database lives.
+func (c *config) sqlitePath() string { return filepath.Join(c.DataDir, "motando.db") }
+
+// osEnv is the real environment.
+var osEnv = os.Getenv
