@@ -5,11 +5,13 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -56,8 +58,14 @@ func OpenMySQL(cfg *gomysql.Config) (*DB, error) {
 		c.WriteTimeout = 30 * time.Second
 	}
 	g, err := gorm.Open(mysql.Open(c.FormatDSN()), gormConfig())
+	var me *gomysql.MySQLError
+	if errors.As(err, &me) && me.Number == 1049 { // unknown database: create it
+		if err = createMySQLDatabase(c); err == nil {
+			g, err = gorm.Open(mysql.Open(c.FormatDSN()), gormConfig())
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open mysql: %w", err)
+		return nil, fmt.Errorf("open mysql %s/%s: %w", c.Addr, c.DBName, err)
 	}
 	sqlDB, err := g.DB()
 	if err != nil {
@@ -67,6 +75,23 @@ func OpenMySQL(cfg *gomysql.Config) (*DB, error) {
 	sqlDB.SetMaxIdleConns(16)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	return &DB{DB: g, Dialect: migrations.MySQL}, nil
+}
+
+func createMySQLDatabase(cfg *gomysql.Config) error {
+	c := cfg.Clone()
+	c.DBName = ""
+	conn, err := sql.Open("mysql", c.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = conn.Exec("CREATE DATABASE IF NOT EXISTS `" + strings.ReplaceAll(cfg.DBName, "`", "``") +
+		"` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", cfg.DBName, err)
+	}
+	slog.Info("database created", "name", cfg.DBName)
+	return nil
 }
 
 // OpenSQLite opens (creating it if needed) the SQLite database at path, with

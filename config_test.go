@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func envOf(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := loadConfig("all", envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8000" || c.DataDir != "data" || c.MySQL != nil || c.RedisAddr != "" || c.Production {
+		t.Errorf("defaults: %+v", c)
+	}
+	if c.BaseURL != "http://localhost:8000" {
+		t.Errorf("base URL: %q", c.BaseURL)
+	}
+}
+
+func TestConfigOriginalNames(t *testing.T) {
+	c, err := loadConfig("web", envOf(map[string]string{
+		"APP_ENV": "PRD", "MYSQL_HOST": "db.internal", "MYSQL_USER": "motandousr", "MYSQL_PASSWD": "s3cr:t@",
+		"MYSQL_DBNAME": "motandodb", "REDIS_HOST": "cache", "REDIS_PORT": "6380", "REDIS_PASSWD": "pw",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Production || c.MySQL.Addr != "db.internal:3306" || c.MySQL.User != "motandousr" || c.MySQL.Passwd != "s3cr:t@" || c.MySQL.DBName != "motandodb" {
+		t.Errorf("mysql: %+v", c.MySQL)
+	}
+	if c.RedisAddr != "cache:6380" || c.RedisPassword != "pw" {
+		t.Errorf("redis: %q %q", c.RedisAddr, c.RedisPassword)
+	}
+}
+
+func TestConfigBadValuesNameTheVariable(t *testing.T) {
+	cases := []struct {
+		role string
+		env  map[string]string
+		want string
+	}{
+		{"foo", nil, "-role"},
+		{"web", nil, "REDIS_HOST"},
+		{"worker", nil, "REDIS_HOST"},
+		{"all", map[string]string{"REDIS_HOST": "localhost", "REDIS_PORT": "abc"}, `REDIS_PORT="abc"`},
+		{"all", map[string]string{"MOTANDO_ADDR": ":abc"}, `MOTANDO_ADDR=":abc"`},
+		{"all", map[string]string{"MOTANDO_ADDR": ":70000"}, "MOTANDO_ADDR"},
+		{"all", map[string]string{"APP_ENV": "prod"}, "APP_ENV"},
+		{"all", map[string]string{"MYSQL_HOST": "db:port"}, "MYSQL_HOST"},
+		{"all", map[string]string{"MOTANDO_WORKERS": "0"}, "MOTANDO_WORKERS"},
+		{"all", map[string]string{"MOTANDO_SHUTDOWN_TIMEOUT": "soon"}, "MOTANDO_SHUTDOWN_TIMEOUT"},
+		{"all", map[string]string{"MOTANDO_BASE_URL": "motando.com.br"}, "MOTANDO_BASE_URL"},
+	}
+	for _, tc := range cases {
+		_, err := loadConfig(tc.role, envOf(tc.env))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("role %s env %v: error %v, want it to start with %s", tc.role, tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestBadConfigStopsWithOneLine(t *testing.T) {
+	t.Setenv("REDIS_HOST", "")
+	var out bytes.Buffer
+	code := run([]string{"-role=web"}, &out)
+	if code != 2 {
+		t.Errorf("exit code %d, want 2", code)
+	}
+	if lines := strings.Count(strings.TrimRight(out.String(), "\n"), "\n"); lines != 0 || !strings.Contains(out.String(), "REDIS_HOST") {
+		t.Errorf("output %q: want one line naming REDIS_HOST", out.String())
+	}
+}

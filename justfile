@@ -1,0 +1,21 @@
+# Motando — common tasks. `just --list` shows them all.
+
+# Local MariaDB and Redis, as started by docker-compose.yml or on this machine.
+mysql_env := "MYSQL_HOST=127.0.0.1 MYSQL_USER=root MYSQL_DBNAME=motandodb"
+redis_env := "REDIS_HOST=127.0.0.1 REDIS_PORT=6379"
+
+# Run the site on the embedded defaults (SQLite, local folders, in-process queue).
+default:
+    go run .
+
+# Run the site on the local MariaDB and Redis.
+dev:
+    {{mysql_env}} {{redis_env}} go run .
+
+# Run every test, with the MariaDB and Redis suites pointed at the local services.
+test *args:
+    MOTANDO_TEST_MYSQL_DSN='root@tcp(127.0.0.1:3306)/' MOTANDO_TEST_REDIS_ADDR=127.0.0.1:6379 go test {{args}} ./...
+
+# Apply the migrations and reference data to the configured database.
+migrate:
+    go run . migrate
