@@ -1,0 +1,6 @@
+package worker
+
+import (
+	_ "github.com/alitto/pond/v2"
+	_ "golang.org/x/sync/errgroup"
+)
