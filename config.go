@@ -33,8 +33,26 @@ type config struct {
 	RedisAddr     string // empty: in-process queue
 	RedisPassword string
 
+	OCI *ociSettings // nil: local folders in DataDir
+
 	Workers         int
 	ShutdownTimeout time.Duration
+	AdTTL           time.Duration
+	TempRetention   time.Duration
+	ReconcileEvery  time.Duration
+	ReconcileAfter  time.Duration
+	JobVisibility   time.Duration
+	RetryBase       time.Duration
+}
+
+// ociSettings are the OCI Object Storage settings, read when
+// OCI_OBJSTR_NAMESPACE is set.
+type ociSettings struct {
+	Region, Namespace         string
+	PublicBucket, TempBucket  string
+	Auth, ConfigFile, Profile string
+	Endpoint, CopyMode        string
+	PublicURL                 string
 }
 
 // configError names the variable whose value is wrong; main prints it as one
@@ -113,10 +131,69 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 	if c.Workers, err = intVar(env, "MOTANDO_WORKERS", 4, 1, 256); err != nil {
 		return nil, err
 	}
-	if c.ShutdownTimeout, err = durationVar(env, "MOTANDO_SHUTDOWN_TIMEOUT", 25*time.Second); err != nil {
+	durations := []struct {
+		dst  *time.Duration
+		name string
+		def  time.Duration
+	}{
+		{&c.ShutdownTimeout, "MOTANDO_SHUTDOWN_TIMEOUT", 25 * time.Second},
+		{&c.ReconcileEvery, "MOTANDO_RECONCILE_INTERVAL", 30 * time.Second},
+		{&c.ReconcileAfter, "MOTANDO_RECONCILE_AFTER", 2 * time.Minute},
+		{&c.JobVisibility, "MOTANDO_JOB_VISIBILITY", time.Minute},
+		{&c.RetryBase, "MOTANDO_JOB_RETRY_BASE", 5 * time.Second},
+	}
+	for _, d := range durations {
+		if *d.dst, err = durationVar(env, d.name, d.def); err != nil {
+			return nil, err
+		}
+	}
+	days, err := intVar(env, "MOTANDO_AD_TTL_DAYS", 60, 1, 3650)
+	if err != nil {
 		return nil, err
 	}
+	c.AdTTL = time.Duration(days) * 24 * time.Hour
+	if days, err = intVar(env, "MOTANDO_TMP_RETENTION_DAYS", 2, 1, 365); err != nil {
+		return nil, err
+	}
+	c.TempRetention = time.Duration(days) * 24 * time.Hour
+
+	if ns := env("OCI_OBJSTR_NAMESPACE", ""); ns != "" {
+		if c.OCI, err = loadOCISettings(ns, env); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+func loadOCISettings(ns string, env func(string, string) string) (*ociSettings, error) {
+	o := &ociSettings{
+		Namespace:    ns,
+		Region:       env("OCI_REGION_ID", ""),
+		PublicBucket: env("OCI_BUCKET_MOTANDO_IMG", ""),
+		TempBucket:   env("OCI_BUCKET_MOTANDO_IMGTMP", ""),
+		Auth:         env("MOTANDO_OCI_AUTH", "config_file"),
+		ConfigFile:   env("OCI_CONFIG_FILE", "~/.oci/config"),
+		Profile:      env("MOTANDO_OCI_PROFILE", "DEFAULT"),
+		Endpoint:     env("MOTANDO_OCI_ENDPOINT", ""),
+		CopyMode:     env("MOTANDO_OCI_COPY", "server"),
+		PublicURL:    env("MOTANDO_OCI_PUBLIC_URL", ""),
+	}
+	for _, req := range []struct{ name, val string }{
+		{"OCI_REGION_ID", o.Region}, {"OCI_BUCKET_MOTANDO_IMG", o.PublicBucket}, {"OCI_BUCKET_MOTANDO_IMGTMP", o.TempBucket},
+	} {
+		if req.val == "" {
+			return nil, &configError{req.name, "", "must be set when OCI_OBJSTR_NAMESPACE is"}
+		}
+	}
+	switch o.Auth {
+	case "config_file", "instance_principal", "workload_identity":
+	default:
+		return nil, &configError{"MOTANDO_OCI_AUTH", o.Auth, "must be config_file, instance_principal or workload_identity"}
+	}
+	if o.CopyMode != "server" && o.CopyMode != "getput" {
+		return nil, &configError{"MOTANDO_OCI_COPY", o.CopyMode, "must be server or getput"}
+	}
+	return o, nil
 }
 
 func validPort(s string) bool {

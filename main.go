@@ -12,13 +12,19 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
 
 	"motando/fixtures"
 	"motando/handlers"
 	"motando/models"
+	"motando/storage"
+	"motando/worker"
 )
 
 const usage = `Usage: motando [-role=all|web|worker] [command]
@@ -116,38 +122,119 @@ func migrate(ctx context.Context, cfg *config) error {
 	return db.Close()
 }
 
-func serve(ctx context.Context, cfg *config) error {
+// services are the parts both roles share.
+type services struct {
+	db      *models.DB
+	rdb     *redis.Client // nil without REDIS_HOST
+	store   storage.Storage
+	queue   worker.Queue
+	metrics *worker.Metrics
+}
+
+func openServices(ctx context.Context, cfg *config) (*services, error) {
 	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
-
-	ready := []handlers.Check{{Name: "database", Check: db.Ping}}
+	s := &services{db: db, metrics: worker.NewMetrics()}
+	if s.store, err = openStorage(ctx, cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.RedisAddr != "" {
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
-		defer rdb.Close()
-		ready = append(ready, handlers.Check{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
+		s.rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
+		s.queue = worker.NewRedisQueue(s.rdb, worker.RedisOptions{Visibility: cfg.JobVisibility})
+	} else {
+		s.queue = worker.NewMemoryQueue()
 	}
+	return s, nil
+}
 
-	places, err := models.LoadPlaces(ctx, db)
+func (s *services) close() {
+	if s.rdb != nil {
+		s.rdb.Close()
+	}
+	s.db.Close()
+}
+
+func openStorage(ctx context.Context, cfg *config) (storage.Storage, error) {
+	if cfg.OCI == nil {
+		return storage.NewLocal(filepath.Join(cfg.DataDir, "buckets"), "/media/")
+	}
+	o := cfg.OCI
+	return storage.NewOCI(ctx, storage.OCIConfig{
+		Region:        o.Region,
+		Namespace:     o.Namespace,
+		TempBucket:    o.TempBucket,
+		PublicBucket:  o.PublicBucket,
+		Auth:          o.Auth,
+		ConfigFile:    o.ConfigFile,
+		ConfigProfile: o.Profile,
+		Endpoint:      o.Endpoint,
+		CopyMode:      o.CopyMode,
+		PublicBaseURL: o.PublicURL,
+	})
+}
+
+// readiness lists what /readyz checks: the database, Redis when configured,
+// and the storage backend.
+func (s *services) readiness() []handlers.Check {
+	checks := []handlers.Check{{Name: "database", Check: s.db.Ping}, {Name: "storage", Check: s.store.Check}}
+	if s.rdb != nil {
+		checks = append(checks, handlers.Check{Name: "redis", Check: func(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }})
+	}
+	return checks
+}
+
+func (s *services) writeMetrics(ctx context.Context, w io.Writer) {
+	st, err := s.queue.Stats(ctx)
+	if err != nil {
+		s.metrics.WritePrometheus(w, nil)
+		return
+	}
+	s.metrics.WritePrometheus(w, &st)
+}
+
+func serve(ctx context.Context, cfg *config) error {
+	svc, err := openServices(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	catalog, err := models.LoadCatalog(ctx, db)
-	if err != nil {
-		return err
-	}
-	app, err := handlers.New(handlers.Config{
-		DB:         db,
-		Places:     places,
-		Catalog:    catalog,
+	defer svc.close()
+
+	hcfg := handlers.Config{
+		DB:         svc.db,
+		Store:      svc.store,
+		Queue:      svc.queue,
 		Production: cfg.Production,
 		BaseURL:    cfg.BaseURL,
-		Ready:      ready,
-	})
+		Ready:      svc.readiness(),
+		ServeMedia: cfg.OCI == nil,
+		Metrics:    svc.writeMetrics,
+	}
+	var app *fiber.App
+	if cfg.Role == roleWorker {
+		app, err = handlers.NewOps(hcfg)
+	} else {
+		if hcfg.Places, err = models.LoadPlaces(ctx, svc.db); err != nil {
+			return err
+		}
+		if hcfg.Catalog, err = models.LoadCatalog(ctx, svc.db); err != nil {
+			return err
+		}
+		app, err = handlers.New(hcfg)
+	}
 	if err != nil {
 		return err
+	}
+
+	var wg sync.WaitGroup
+	if cfg.Role != roleWeb {
+		runner, janitor := newWorker(cfg, svc)
+		wg.Add(2)
+		go func() { defer wg.Done(); runner.Run(ctx) }()
+		go func() { defer wg.Done(); janitor.Run(ctx) }()
+		slog.Info("worker started", "workers", cfg.Workers)
 	}
 
 	errc := make(chan error, 1)
@@ -156,13 +243,50 @@ func serve(ctx context.Context, cfg *config) error {
 		errc <- app.Listen(cfg.Addr)
 	}()
 	select {
-	case err := <-errc:
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case err = <-errc:
+		err = fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("shutdown: %w", err)
+	if serr := app.ShutdownWithTimeout(cfg.ShutdownTimeout); serr != nil && !errors.Is(serr, context.DeadlineExceeded) && err == nil {
+		err = fmt.Errorf("shutdown: %w", serr)
 	}
-	return nil
+	wg.Wait()
+	return err
+}
+
+// newWorker assembles the job runner and the janitor.
+func newWorker(cfg *config, svc *services) (*worker.Runner, *worker.Janitor) {
+	ads := &worker.AdJob{DB: svc.db, Store: svc.store, TTL: cfg.AdTTL, Photos: 3, Metrics: svc.metrics}
+	runner := &worker.Runner{
+		Queue:           svc.queue,
+		Handlers:        map[string]worker.Handler{worker.KindAd: ads.Run},
+		Workers:         cfg.Workers,
+		MaxDeliveries:   5,
+		Backoff:         worker.ExponentialBackoff(cfg.RetryBase, 5*time.Minute),
+		OnDead:          func(ctx context.Context, j worker.Job, reason string) { markDead(ctx, svc.db, j) },
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		Metrics:         svc.metrics,
+	}
+	janitor := &worker.Janitor{
+		DB:            svc.db,
+		Queue:         svc.queue,
+		Store:         svc.store,
+		Every:         cfg.ReconcileEvery,
+		StaleAfter:    cfg.ReconcileAfter,
+		SweepTemp:     cfg.OCI == nil,
+		TempRetention: cfg.TempRetention,
+	}
+	return runner, janitor
+}
+
+// markDead shows the owner that the publication failed for good.
+func markDead(ctx context.Context, db *models.DB, j worker.Job) {
+	if j.Kind != worker.KindAd {
+		return
+	}
+	reason := "Não conseguimos processar este anúncio depois de várias tentativas. Tente de novo mais tarde."
+	if err := db.MarkAdFailed(ctx, j.ID, reason); err != nil {
+		slog.Error("mark ad failed", "ad", j.ID, "err", err)
+	}
 }

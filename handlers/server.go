@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -14,7 +15,9 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"motando/models"
+	"motando/storage"
 	"motando/templates"
+	"motando/worker"
 )
 
 // Check is one readiness probe: a dependency that must answer.
@@ -28,9 +31,15 @@ type Config struct {
 	DB         *models.DB
 	Places     *models.Places
 	Catalog    *models.Catalog
+	Store      storage.Storage
+	Queue      worker.Queue
 	Production bool
 	BaseURL    string
 	Ready      []Check
+	// ServeMedia serves the public bucket under /media/ (local backend).
+	ServeMedia bool
+	// Metrics writes the Prometheus metrics for /metrics.
+	Metrics func(ctx context.Context, w io.Writer)
 }
 
 // Server holds the application's state shared by the handlers.
@@ -38,20 +47,40 @@ type Server struct {
 	db         *models.DB
 	places     *models.Places
 	catalog    atomic.Pointer[models.Catalog]
+	store      storage.Storage
+	queue      worker.Queue
+	media      storage.Storage // nil unless /media/ is served
 	production bool
 	baseURL    string
 	ready      []Check
+	metrics    func(ctx context.Context, w io.Writer)
 	assets     *assets
 }
 
 // New builds the Fiber application with every route.
 func New(cfg Config) (*fiber.App, error) {
+	return newApp(cfg, true)
+}
+
+// NewOps builds the small application a worker-only process serves:
+// /healthz, /readyz and /metrics.
+func NewOps(cfg Config) (*fiber.App, error) {
+	return newApp(cfg, false)
+}
+
+func newApp(cfg Config, site bool) (*fiber.App, error) {
 	s := &Server{
 		db:         cfg.DB,
 		places:     cfg.Places,
 		production: cfg.Production,
 		baseURL:    cfg.BaseURL,
 		ready:      cfg.Ready,
+		store:      cfg.Store,
+		queue:      cfg.Queue,
+		metrics:    cfg.Metrics,
+	}
+	if cfg.ServeMedia {
+		s.media = cfg.Store
 	}
 	s.catalog.Store(cfg.Catalog)
 	var err error
@@ -77,21 +106,26 @@ func New(cfg Config) (*fiber.App, error) {
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders(cfg.Production))
-	s.routes(app)
+	app.Get("/healthz", s.healthCheck)
+	app.Get("/readyz", s.readyCheck)
+	app.Get("/metrics", s.metricsShow)
+	if site {
+		s.routes(app)
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
 }
 
 func (s *Server) routes(app *fiber.App) {
-	app.Get("/healthz", s.healthCheck)
-	app.Get("/readyz", s.readyCheck)
 	app.Get("/static/*", s.assetShow)
+	if s.media != nil {
+		app.Get("/media/*", s.mediaShow)
+	}
 
 	app.Get("/", s.homeShow)
 	app.Get("/catalogo/modelos", s.catalogModels)
 	app.Get("/catalogo/versoes", s.catalogVersions)
 	app.Get("/localidades/cidades", s.placesCities)
-
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
 // securityHeaders sets the headers every answer carries. The policy allows

@@ -1,5 +1,7 @@
-// Package modelstest opens real, migrated databases for tests: SQLite always,
-// and a fresh MariaDB/MySQL database when MOTANDO_TEST_MYSQL_DSN is set.
+// Package modelstest provides real services for tests: migrated databases
+// (SQLite always, and a fresh MariaDB/MySQL database when
+// MOTANDO_TEST_MYSQL_DSN is set), fixtures, and a TCP proxy that can be cut
+// to simulate an outage.
 // Under CI=true a missing or unreachable MariaDB fails the test instead of
 // skipping it.
 package modelstest

@@ -1,0 +1,26 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"motando/storage"
+)
+
+// mediaShow serves a public-bucket object when photos live in local
+// folders: GET /media/{key}. Keys never change content, so they are cached
+// for a year. There are no listings.
+func (s *Server) mediaShow(c *fiber.Ctx) error {
+	key := c.Params("*")
+	rc, obj, err := s.media.Get(c.UserContext(), storage.Public, key)
+	if errors.Is(err, storage.ErrNotExist) || errors.Is(err, storage.ErrInvalidKey) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, obj.ContentType)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.SendStream(rc, int(obj.Size))
+}

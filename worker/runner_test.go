@@ -1,0 +1,189 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func newTestRunner(q Queue, workers int, h Handler) *Runner {
+	return &Runner{
+		Queue:           q,
+		Handlers:        map[string]Handler{KindAd: h},
+		Workers:         workers,
+		MaxDeliveries:   5,
+		Backoff:         ExponentialBackoff(20*time.Millisecond, time.Second),
+		ShutdownTimeout: 5 * time.Second,
+		Metrics:         NewMetrics(),
+	}
+}
+
+func runFor(t *testing.T, r *Runner, until func() bool, within time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	deadline := time.Now().Add(within)
+	for !until() {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatal("condition not reached in time")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}
+
+func TestRunnerBuriesAfterFiveDeliveries(t *testing.T) {
+	eachQueue(t, func(t *testing.T, q Queue) {
+		var mu sync.Mutex
+		var calls []time.Time
+		r := newTestRunner(q, 2, func(ctx context.Context, j Job) error {
+			mu.Lock()
+			calls = append(calls, time.Now())
+			mu.Unlock()
+			return errors.New("bucket unavailable")
+		})
+		var dead atomic.Value
+		r.OnDead = func(ctx context.Context, j Job, reason string) { dead.Store(reason) }
+		q.Enqueue(context.Background(), Job{Kind: KindAd, ID: 5})
+		runFor(t, r, func() bool { return dead.Load() != nil }, 20*time.Second)
+
+		mu.Lock()
+		defer mu.Unlock()
+		if len(calls) != 5 {
+			t.Errorf("the handler ran %d times, want 5", len(calls))
+		}
+		for i := 2; i < len(calls); i++ {
+			if calls[i].Sub(calls[i-1]) < calls[i-1].Sub(calls[i-2]) {
+				t.Errorf("retries do not back off: gaps %v then %v", calls[i-1].Sub(calls[i-2]), calls[i].Sub(calls[i-1]))
+			}
+		}
+		if dead.Load() != "bucket unavailable" {
+			t.Errorf("OnDead reason: %v", dead.Load())
+		}
+		letters, _ := q.DeadLetters(context.Background(), 5)
+		if len(letters) != 1 || letters[0].Job.ID != 5 {
+			t.Errorf("dead letters: %+v", letters)
+		}
+	})
+}
+
+// countingQueue records how many messages the runner asks for at once.
+type countingQueue struct {
+	Queue
+	mu      sync.Mutex
+	maxWant int
+}
+
+func (c *countingQueue) Receive(ctx context.Context, n int) ([]Message, error) {
+	c.mu.Lock()
+	c.maxWant = max(c.maxWant, n)
+	c.mu.Unlock()
+	return c.Queue.Receive(ctx, n)
+}
+
+func TestRunnerNeverTakesMoreThanThePoolHolds(t *testing.T) {
+	eachQueue(t, func(t *testing.T, inner Queue) {
+		q := &countingQueue{Queue: inner}
+		var running, peak, done atomic.Int64
+		r := newTestRunner(q, 3, func(ctx context.Context, j Job) error {
+			n := running.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+			running.Add(-1)
+			done.Add(1)
+			return nil
+		})
+		for id := uint64(1); id <= 12; id++ {
+			q.Enqueue(context.Background(), Job{Kind: KindAd, ID: id})
+		}
+		var inFlightSeen atomic.Int64
+		stop := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+					if st, err := inner.Stats(context.Background()); err == nil {
+						for {
+							p := inFlightSeen.Load()
+							if st.InFlight <= p || inFlightSeen.CompareAndSwap(p, st.InFlight) {
+								break
+							}
+						}
+					}
+				}
+			}
+		}()
+		runFor(t, r, func() bool { return done.Load() == 12 }, 20*time.Second)
+		close(stop)
+		if peak.Load() > 3 || q.maxWant > 3 || inFlightSeen.Load() > 3 {
+			t.Errorf("pool of 3: peak running %d, asked for up to %d, up to %d messages held", peak.Load(), q.maxWant, inFlightSeen.Load())
+		}
+	})
+}
+
+func TestRunnerFinishesJobsInFlightAtShutdown(t *testing.T) {
+	q := NewMemoryQueue()
+	var finished atomic.Bool
+	started := make(chan struct{})
+	r := newTestRunner(q, 1, func(ctx context.Context, j Job) error {
+		close(started)
+		select {
+		case <-time.After(300 * time.Millisecond):
+			finished.Store(true)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	q.Enqueue(context.Background(), Job{Kind: KindAd, ID: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	<-started
+	cancel()
+	<-done
+	if !finished.Load() {
+		t.Error("the job in flight was not allowed to finish")
+	}
+}
+
+func TestRunnerCancelsJobsPastTheShutdownDeadline(t *testing.T) {
+	rdb, prefix := newTestRedis(t)
+	q := NewRedisQueue(rdb, RedisOptions{Prefix: prefix, Block: 100 * time.Millisecond})
+	started := make(chan struct{})
+	r := newTestRunner(q, 1, func(ctx context.Context, j Job) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	r.ShutdownTimeout = 200 * time.Millisecond
+	q.Enqueue(context.Background(), Job{Kind: KindAd, ID: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	<-started
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after the shutdown deadline")
+	}
+	st, _ := q.Stats(context.Background())
+	if st.InFlight != 1 || st.Dead != 0 {
+		t.Errorf("the cancelled job must stay pending for another worker: %+v", st)
+	}
+}
