@@ -32,6 +32,7 @@ type config struct {
 
 	RedisAddr     string // empty: in-process queue
 	RedisPassword string
+	RedisPrefix   string // prefix of every Redis key
 
 	OCI *ociSettings // nil: local folders in DataDir
 
@@ -123,6 +124,7 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 		}
 		c.RedisAddr = net.JoinHostPort(host, port)
 		c.RedisPassword = getenv("REDIS_PASSWD")
+		c.RedisPrefix = env("MOTANDO_REDIS_PREFIX", "motando")
 	} else if role != roleAll {
 		return nil, &configError{"REDIS_HOST", "", fmt.Sprintf("-role=%s runs web and worker apart, which needs Redis: set REDIS_HOST", role)}
 	}

@@ -143,7 +143,7 @@ func openServices(ctx context.Context, cfg *config) (*services, error) {
 	}
 	if cfg.RedisAddr != "" {
 		s.rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
-		s.queue = worker.NewRedisQueue(s.rdb, worker.RedisOptions{Visibility: cfg.JobVisibility})
+		s.queue = worker.NewRedisQueue(s.rdb, worker.RedisOptions{Prefix: cfg.RedisPrefix + ":jobs", Visibility: cfg.JobVisibility})
 	} else {
 		s.queue = worker.NewMemoryQueue()
 	}
@@ -257,7 +257,7 @@ func serve(ctx context.Context, cfg *config) error {
 
 // newWorker assembles the job runner and the janitor.
 func newWorker(cfg *config, svc *services) (*worker.Runner, *worker.Janitor) {
-	ads := &worker.AdJob{DB: svc.db, Store: svc.store, TTL: cfg.AdTTL, Photos: 3, Metrics: svc.metrics}
+	ads := worker.NewAdJob(svc.db, svc.store, cfg.AdTTL, svc.metrics)
 	runner := &worker.Runner{
 		Queue:           svc.queue,
 		Handlers:        map[string]worker.Handler{worker.KindAd: ads.Run},

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,50 +18,103 @@ import (
 	"motando/models"
 )
 
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// motandoBinary builds the binary once for the package's tests.
+func motandoBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "motando-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "motando")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// process is a running motando.
+type process struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// startMotando runs the binary in dir with the environment (on top of a
+// clean one) and arguments.
+func startMotando(t *testing.T, dir string, env []string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(motandoBinary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{t: t, cmd: cmd, done: make(chan error, 1)}
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() { p.cmd.Process.Kill() })
+	return p
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (p *process) stop() {
+	p.t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			p.t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(40 * time.Second):
+		p.cmd.Process.Kill()
+		p.t.Fatal("did not stop within 40s of SIGTERM")
+	}
+}
+
+// kill sends SIGKILL, as an OOM killer or a node failure would.
+func (p *process) kill() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
 // TestFreshStartServesAndKeepsData runs the binary as a newcomer would, with
 // nothing configured: it must serve the home page, stop cleanly on SIGTERM
 // and find its data again on the next start.
 func TestFreshStartServesAndKeepsData(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "motando")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	addr := freeAddr(t)
-	start := func() *exec.Cmd {
-		cmd := exec.Command(bin)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "MOTANDO_ADDR="+addr, "MYSQL_HOST=", "REDIS_HOST=")
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
-	stop := func(cmd *exec.Cmd) {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("exit after SIGTERM: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			t.Fatal("did not stop within 30s of SIGTERM")
-		}
-	}
+	env := []string{"MOTANDO_ADDR=" + addr}
 
-	cmd := start()
+	p := startMotando(t, dir, env)
 	body := waitForPage(t, "http://"+addr+"/")
 	if !strings.Contains(body, `lang="pt-BR"`) || !strings.Contains(body, "Encontre sua moto") {
 		t.Fatalf("home page: %.300s", body)
 	}
-	stop(cmd)
+	p.stop()
 
 	// Something written by the first run must be there for the second.
 	db, err := models.OpenSQLite(filepath.Join(dir, "data", "motando.db"))
@@ -72,12 +126,12 @@ func TestFreshStartServesAndKeepsData(t *testing.T) {
 	}
 	db.Close()
 
-	cmd = start()
+	p = startMotando(t, dir, env)
 	body = waitForPage(t, "http://"+addr+"/")
 	if !strings.Contains(body, ">Marca Persistida</option>") {
 		t.Error("the second start lost the data of the first")
 	}
-	stop(cmd)
+	p.stop()
 }
 
 func freeAddr(t *testing.T) string {
@@ -90,6 +144,7 @@ func freeAddr(t *testing.T) string {
 }
 
 func waitForPage(t *testing.T, url string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for {
@@ -108,4 +163,25 @@ func waitForPage(t *testing.T, url string) string {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// waitFor polls cond until it holds or the time is up.
+func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func envValue(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }

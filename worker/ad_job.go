@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"image"
 	_ "image/jpeg" // the variants are JPEG
+	"io"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -23,11 +25,18 @@ import (
 // transaction, then deletes the temporary objects. For delete it removes
 // every object and then the rows. Every step can run twice.
 type AdJob struct {
-	DB      *models.DB
-	Store   storage.Storage
-	TTL     time.Duration // how long a newly published ad stays up
-	Photos  int           // photos of one ad processed at once
-	Metrics *Metrics
+	db      *models.DB
+	store   storage.Storage
+	ttl     time.Duration
+	metrics *Metrics
+	// cpu bounds the photos decoded at once across every job, one per core:
+	// more would only add memory and garbage collection, not speed.
+	cpu chan struct{}
+}
+
+// NewAdJob returns the ad job; ttl is how long a newly published ad stays up.
+func NewAdJob(db *models.DB, store storage.Storage, ttl time.Duration, metrics *Metrics) *AdJob {
+	return &AdJob{db: db, store: store, ttl: ttl, metrics: metrics, cpu: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // VariantKey is the public-bucket key of an image's variant ("thumb" or
@@ -38,7 +47,7 @@ func VariantKey(adID, imageID uint64, variant string) string {
 
 // Run is the job's Handler.
 func (a *AdJob) Run(ctx context.Context, j Job) error {
-	ad, err := a.DB.AdForJob(ctx, j.ID)
+	ad, err := a.db.AdForJob(ctx, j.ID)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil
 	}
@@ -69,7 +78,7 @@ func (a *AdJob) sync(ctx context.Context, ad *models.Ad) error {
 
 	results := make([]models.ImageResult, len(pending))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(a.Photos, 1))
+	g.SetLimit(cap(a.cpu))
 	for i, img := range pending {
 		g.Go(func() error {
 			r, err := a.process(gctx, ad.ID, img)
@@ -81,7 +90,7 @@ func (a *AdJob) sync(ctx context.Context, ad *models.Ad) error {
 		return err
 	}
 
-	outcome, err := a.DB.FinishSync(ctx, ad.ID, results, a.TTL)
+	outcome, err := a.db.FinishSync(ctx, ad.ID, results, a.ttl)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil
 	}
@@ -89,13 +98,13 @@ func (a *AdJob) sync(ctx context.Context, ad *models.Ad) error {
 		return err
 	}
 	for _, img := range pending {
-		if err := a.Store.Delete(ctx, storage.Temp, img.TmpKey); err != nil {
+		if err := a.store.Delete(ctx, storage.Temp, img.TmpKey); err != nil {
 			slog.Warn("worker: temporary photo not deleted; the lifecycle sweep will", "key", img.TmpKey, "err", err)
 		}
 	}
 	slog.Info("worker: ad synced", "ad", ad.ID, "from", ad.Status, "outcome", outcome, "photos", len(pending))
 	if outcome == models.SyncPublished && ad.Status == models.StatusNew {
-		a.Metrics.ObservePublish(time.Since(ad.StatusChanged))
+		a.metrics.ObservePublish(time.Since(ad.StatusChanged))
 	}
 	return nil
 }
@@ -112,7 +121,7 @@ func (a *AdJob) process(ctx context.Context, adID uint64, img models.Image) (mod
 	if ok, err := a.readExisting(ctx, &res); err != nil || ok {
 		return res, err
 	}
-	rc, _, err := a.Store.Get(ctx, storage.Temp, img.TmpKey)
+	rc, _, err := a.store.Get(ctx, storage.Temp, img.TmpKey)
 	if errors.Is(err, storage.ErrNotExist) {
 		res.Error = "A foto enviada não está mais disponível; envie-a de novo."
 		return res, nil
@@ -120,8 +129,19 @@ func (a *AdJob) process(ctx context.Context, adID uint64, img models.Image) (mod
 	if err != nil {
 		return res, err
 	}
-	defer rc.Close()
-	variants, err := photo.Process(rc)
+	// Fetch first, then wait for a core: slow storage never holds one.
+	original, err := io.ReadAll(io.LimitReader(rc, photo.MaxBytes+1))
+	rc.Close()
+	if err != nil {
+		return res, fmt.Errorf("photo %d: read %s: %w", img.ID, img.TmpKey, err)
+	}
+	select {
+	case a.cpu <- struct{}{}:
+	case <-ctx.Done():
+		return res, ctx.Err()
+	}
+	variants, err := photo.Process(bytes.NewReader(original))
+	<-a.cpu
 	var perr *photo.Error
 	if errors.As(err, &perr) {
 		res.Error = perr.Message
@@ -138,7 +158,7 @@ func (a *AdJob) process(ctx context.Context, adID uint64, img models.Image) (mod
 		} else {
 			res.LargeWidth, res.LargeHeight = v.Width, v.Height
 		}
-		if err := a.Store.Put(ctx, storage.Public, key, bytes.NewReader(v.Data), int64(len(v.Data)), "image/jpeg"); err != nil {
+		if err := a.store.Put(ctx, storage.Public, key, bytes.NewReader(v.Data), int64(len(v.Data)), "image/jpeg"); err != nil {
 			return res, err
 		}
 	}
@@ -152,7 +172,7 @@ func (a *AdJob) readExisting(ctx context.Context, res *models.ImageResult) (bool
 		key  string
 		w, h *int
 	}{{res.ThumbKey, &res.ThumbWidth, &res.ThumbHeight}, {res.LargeKey, &res.LargeWidth, &res.LargeHeight}} {
-		rc, _, err := a.Store.Get(ctx, storage.Public, v.key)
+		rc, _, err := a.store.Get(ctx, storage.Public, v.key)
 		if errors.Is(err, storage.ErrNotExist) {
 			return false, nil
 		}
@@ -175,7 +195,7 @@ func (a *AdJob) remove(ctx context.Context, ad *models.Ad) error {
 			return err
 		}
 	}
-	if err := a.DB.DeleteAdRows(ctx, ad.ID); err != nil {
+	if err := a.db.DeleteAdRows(ctx, ad.ID); err != nil {
 		return err
 	}
 	slog.Info("worker: ad deleted", "ad", ad.ID, "photos", len(ad.Images))
@@ -185,12 +205,12 @@ func (a *AdJob) remove(ctx context.Context, ad *models.Ad) error {
 // deleteObjects removes every object an image may have in either bucket.
 func (a *AdJob) deleteObjects(ctx context.Context, adID uint64, img models.Image) error {
 	for _, key := range []string{VariantKey(adID, img.ID, "thumb"), VariantKey(adID, img.ID, "large")} {
-		if err := a.Store.Delete(ctx, storage.Public, key); err != nil {
+		if err := a.store.Delete(ctx, storage.Public, key); err != nil {
 			return err
 		}
 	}
 	if img.TmpKey != "" {
-		return a.Store.Delete(ctx, storage.Temp, img.TmpKey)
+		return a.store.Delete(ctx, storage.Temp, img.TmpKey)
 	}
 	return nil
 }

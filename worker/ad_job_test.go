@@ -43,7 +43,7 @@ func testJPEG(t testing.TB, w, h, orientation int) []byte {
 }
 
 // spliceExif inserts an APP1 Exif segment (orientation + GPS latitude "S
-// 23° 33' 0''") right after the SOI marker.
+// 23° 33' 0”") right after the SOI marker.
 func spliceExif(jpg []byte, orientation int) []byte {
 	le := binary.LittleEndian
 	tiff := []byte("II*\x00\x08\x00\x00\x00")
@@ -110,7 +110,7 @@ func newPipelineFixture(t *testing.T, db *models.DB) *pipelineFixture {
 	}
 	return &pipelineFixture{
 		db: db, store: store,
-		job:   &AdJob{DB: db, Store: store, TTL: 60 * 24 * time.Hour, Photos: 3, Metrics: NewMetrics()},
+		job:   NewAdJob(db, store, 60*24*time.Hour, NewMetrics()),
 		owner: modelstest.CreateUser(t, db, "Vendedora"),
 	}
 }

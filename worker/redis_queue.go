@@ -123,7 +123,7 @@ func (q *RedisQueue) Receive(ctx context.Context, max int) ([]Message, error) {
 	}
 	streams, err := q.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
 		Group: q.group, Consumer: q.consumer, Streams: []string{q.stream, ">"},
-		Count: int64(max - len(out)), Block: q.block,
+		Count: int64(max - len(out)), Block: q.blockFor(ctx),
 	}).Result()
 	if errors.Is(err, redis.Nil) {
 		return out, nil
@@ -138,6 +138,17 @@ func (q *RedisQueue) Receive(ctx context.Context, max int) ([]Message, error) {
 		}
 	}
 	return out, nil
+}
+
+// blockFor is how long a read may wait: the block time, or less when a
+// retry falls due sooner.
+func (q *RedisQueue) blockFor(ctx context.Context) time.Duration {
+	next, err := q.rdb.ZRangeWithScores(ctx, q.delayed, 0, 0).Result()
+	if err != nil || len(next) == 0 {
+		return q.block
+	}
+	until := time.Until(time.UnixMilli(int64(next[0].Score)))
+	return max(min(until, q.block), time.Millisecond)
 }
 
 // claim takes over messages idle for longer than the visibility timeout, at

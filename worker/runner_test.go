@@ -49,6 +49,8 @@ func TestRunnerBuriesAfterFiveDeliveries(t *testing.T) {
 			mu.Unlock()
 			return errors.New("bucket unavailable")
 		})
+		// Waits longer than a Redis read blocks, so that each step shows.
+		r.Backoff = ExponentialBackoff(250*time.Millisecond, 2*time.Second)
 		var dead atomic.Value
 		r.OnDead = func(ctx context.Context, j Job, reason string) { dead.Store(reason) }
 		q.Enqueue(context.Background(), Job{Kind: KindAd, ID: 5})
