@@ -13,8 +13,8 @@ import (
 	"motando/models"
 )
 
-// newTestApp builds the web application over db.
-func newTestApp(t *testing.T, db *models.DB, ready ...Check) *fiber.App {
+// newTestApp builds the web application over db; opts adjust its Config.
+func newTestApp(t *testing.T, db *models.DB, opts ...func(*Config)) *fiber.App {
 	t.Helper()
 	ctx := context.Background()
 	places, err := models.LoadPlaces(ctx, db)
@@ -25,7 +25,11 @@ func newTestApp(t *testing.T, db *models.DB, ready ...Check) *fiber.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := New(Config{DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test", Ready: ready})
+	cfg := Config{DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	app, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestReadinessFollowsTheDatabase(t *testing.T) {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	app := newTestApp(t, db, Check{Name: "database", Check: db.Ping})
+	app := newTestApp(t, db, func(c *Config) { c.Ready = []Check{{Name: "database", Check: db.Ping}} })
 
 	if status, _ := get(t, app, "/readyz"); status != 200 {
 		t.Fatalf("readyz with the database up: %d", status)
