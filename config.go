@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -36,6 +38,10 @@ type config struct {
 
 	OCI *ociSettings // nil: local folders in DataDir
 
+	Secret      string // MOTANDO_SECRET; empty in DEV: kept in DataDir
+	LoginWindow time.Duration
+	SMTP        *smtpSettings // nil: e-mails are logged
+
 	Workers         int
 	ShutdownTimeout time.Duration
 	AdTTL           time.Duration
@@ -44,6 +50,13 @@ type config struct {
 	ReconcileAfter  time.Duration
 	JobVisibility   time.Duration
 	RetryBase       time.Duration
+}
+
+// smtpSettings are the outgoing mail server's, read when MOTANDO_SMTP_HOST
+// is set.
+type smtpSettings struct {
+	Host, User, Password, From string
+	Port                       int
 }
 
 // ociSettings are the OCI Object Storage settings, read when
@@ -143,6 +156,7 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 		{&c.ReconcileAfter, "MOTANDO_RECONCILE_AFTER", 2 * time.Minute},
 		{&c.JobVisibility, "MOTANDO_JOB_VISIBILITY", time.Minute},
 		{&c.RetryBase, "MOTANDO_JOB_RETRY_BASE", 5 * time.Second},
+		{&c.LoginWindow, "MOTANDO_LOGIN_WINDOW", 15 * time.Minute},
 	}
 	for _, d := range durations {
 		if *d.dst, err = durationVar(env, d.name, d.def); err != nil {
@@ -158,6 +172,22 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 		return nil, err
 	}
 	c.TempRetention = time.Duration(days) * 24 * time.Hour
+
+	c.Secret = env("MOTANDO_SECRET", "")
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return nil, &configError{"MOTANDO_SECRET", "(hidden)", "must have at least 32 characters"}
+	}
+	if c.Secret == "" && c.Production {
+		return nil, &configError{"MOTANDO_SECRET", "", "must be set when APP_ENV=PRD (at least 32 random characters)"}
+	}
+	if host := env("MOTANDO_SMTP_HOST", ""); host != "" {
+		port, err := intVar(env, "MOTANDO_SMTP_PORT", 587, 1, 65535)
+		if err != nil {
+			return nil, err
+		}
+		c.SMTP = &smtpSettings{Host: host, Port: port, User: env("MOTANDO_SMTP_USER", ""), Password: getenv("MOTANDO_SMTP_PASSWD"),
+			From: env("MOTANDO_SMTP_FROM", "Motando <nao-responda@"+host+">")}
+	}
 
 	if ns := env("OCI_OBJSTR_NAMESPACE", ""); ns != "" {
 		if c.OCI, err = loadOCISettings(ns, env); err != nil {
@@ -233,6 +263,28 @@ func durationVar(env func(string, string) string, name string, def time.Duration
 		return 0, &configError{name, raw, "must be a positive duration such as 25s or 2m"}
 	}
 	return d, nil
+}
+
+// secret returns MOTANDO_SECRET or, when unset (DEV), a random secret kept
+// in the data folder so that it survives restarts.
+func (c *config) secret() ([]byte, error) {
+	if c.Secret != "" {
+		return []byte(c.Secret), nil
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	key := []byte(hex.EncodeToString(b))
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("keep the secret: %w", err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("keep the secret: %w", err)
+	}
+	return key, nil
 }
 
 // sqlitePath is where the embedded database lives.

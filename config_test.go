@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"motando/models"
 )
 
 func envOf(kv map[string]string) func(string) string {
@@ -25,7 +28,7 @@ func TestConfigDefaults(t *testing.T) {
 
 func TestConfigOriginalNames(t *testing.T) {
 	c, err := loadConfig("web", envOf(map[string]string{
-		"APP_ENV": "PRD", "MYSQL_HOST": "db.internal", "MYSQL_USER": "motandousr", "MYSQL_PASSWD": "s3cr:t@",
+		"APP_ENV": "PRD", "MOTANDO_SECRET": "0123456789abcdef0123456789abcdef", "MYSQL_HOST": "db.internal", "MYSQL_USER": "motandousr", "MYSQL_PASSWD": "s3cr:t@",
 		"MYSQL_DBNAME": "motandodb", "REDIS_HOST": "cache", "REDIS_PORT": "6380", "REDIS_PASSWD": "pw",
 	}))
 	if err != nil {
@@ -56,6 +59,10 @@ func TestConfigBadValuesNameTheVariable(t *testing.T) {
 		{"all", map[string]string{"MOTANDO_WORKERS": "0"}, "MOTANDO_WORKERS"},
 		{"all", map[string]string{"MOTANDO_SHUTDOWN_TIMEOUT": "soon"}, "MOTANDO_SHUTDOWN_TIMEOUT"},
 		{"all", map[string]string{"MOTANDO_BASE_URL": "motando.com.br"}, "MOTANDO_BASE_URL"},
+		{"all", map[string]string{"APP_ENV": "PRD"}, "MOTANDO_SECRET"},
+		{"all", map[string]string{"MOTANDO_SECRET": "curto"}, "MOTANDO_SECRET"},
+		{"all", map[string]string{"MOTANDO_SMTP_HOST": "smtp.x", "MOTANDO_SMTP_PORT": "smtp"}, "MOTANDO_SMTP_PORT"},
+		{"all", map[string]string{"OCI_OBJSTR_NAMESPACE": "ns"}, "OCI_REGION_ID"},
 	}
 	for _, tc := range cases {
 		_, err := loadConfig(tc.role, envOf(tc.env))
@@ -74,5 +81,29 @@ func TestBadConfigStopsWithOneLine(t *testing.T) {
 	}
 	if lines := strings.Count(strings.TrimRight(out.String(), "\n"), "\n"); lines != 0 || !strings.Contains(out.String(), "REDIS_HOST") {
 		t.Errorf("output %q: want one line naming REDIS_HOST", out.String())
+	}
+}
+
+func TestCreateAdmin(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("MOTANDO_DATA_DIR", dir)
+	t.Setenv("MYSQL_HOST", "")
+	t.Setenv("REDIS_HOST", "")
+	var out bytes.Buffer
+	if code := run([]string{"createadmin"}, &out); code != 1 || !strings.Contains(out.String(), "usage") {
+		t.Errorf("without an e-mail: exit %d, %q", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"createadmin", "Chefe@Motando.com.br"}, &out); code != 0 {
+		t.Fatalf("createadmin: exit %d: %s", code, out.String())
+	}
+	db, err := models.OpenSQLite(filepath.Join(dir, "motando.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(t.Context(), "chefe@motando.com.br")
+	if err != nil || !u.IsAdmin || !strings.HasPrefix(u.Password, "$argon2id$") {
+		t.Fatalf("admin account: %+v %v", u, err)
 	}
 }

@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,6 +26,8 @@ import (
 	"motando/fixtures"
 	"motando/handlers"
 	"motando/models"
+	"motando/ratelimit"
+	"motando/session"
 	"motando/storage"
 	"motando/worker"
 )
@@ -32,6 +37,8 @@ const usage = `Usage: motando [-role=all|web|worker] [command]
 Commands:
   serve      run the site and/or the worker (the default)
   migrate    apply the database migrations and reference data, then exit
+  createadmin EMAIL
+             give the account with this e-mail access to /admin
 
 Configuration comes from the environment; see README.md.
 `
@@ -68,11 +75,12 @@ func run(args []string, stderr io.Writer) int {
 		err = serve(ctx, cfg)
 	case "migrate":
 		err = migrate(ctx, cfg)
+	case "createadmin":
+		err = createAdmin(ctx, cfg, rest)
 	default:
 		fmt.Fprintf(stderr, "motando: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	_ = rest
 	if err != nil {
 		fmt.Fprintf(stderr, "motando: %v\n", err)
 		return 1
@@ -124,11 +132,13 @@ func migrate(ctx context.Context, cfg *config) error {
 
 // services are the parts both roles share.
 type services struct {
-	db      *models.DB
-	rdb     *redis.Client // nil without REDIS_HOST
-	store   storage.Storage
-	queue   worker.Queue
-	metrics *worker.Metrics
+	db       *models.DB
+	rdb      *redis.Client // nil without REDIS_HOST
+	store    storage.Storage
+	queue    worker.Queue
+	metrics  *worker.Metrics
+	sessions session.Store
+	limits   ratelimit.Counter
 }
 
 func openServices(ctx context.Context, cfg *config) (*services, error) {
@@ -144,8 +154,12 @@ func openServices(ctx context.Context, cfg *config) (*services, error) {
 	if cfg.RedisAddr != "" {
 		s.rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
 		s.queue = worker.NewRedisQueue(s.rdb, worker.RedisOptions{Prefix: cfg.RedisPrefix + ":jobs", Visibility: cfg.JobVisibility})
+		s.sessions = session.NewRedisStore(s.rdb, cfg.RedisPrefix, session.DefaultLifetimes)
+		s.limits = ratelimit.NewRedis(s.rdb, cfg.RedisPrefix+":limit:", cfg.LoginWindow)
 	} else {
 		s.queue = worker.NewMemoryQueue()
+		s.sessions = session.NewDBStore(db, session.DefaultLifetimes)
+		s.limits = ratelimit.NewMemory(cfg.LoginWindow)
 	}
 	return s, nil
 }
@@ -195,6 +209,41 @@ func (s *services) writeMetrics(ctx context.Context, w io.Writer) {
 	s.metrics.WritePrometheus(w, &st)
 }
 
+// createAdmin flags an existing account as admin, or creates one with a
+// random password it prints once.
+func createAdmin(ctx context.Context, cfg *config, args []string) error {
+	if len(args) != 1 || !strings.Contains(args[0], "@") {
+		return errors.New("usage: motando createadmin EMAIL")
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	email := models.NormalizeEmail(args[0])
+	err = db.MakeAdmin(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		b := make([]byte, 12)
+		rand.Read(b)
+		password := base64.RawURLEncoding.EncodeToString(b)
+		hash, herr := models.HashPassword(password)
+		if herr != nil {
+			return herr
+		}
+		u := &models.User{Email: email, Fullname: "Administrador", Password: hash, IsAdmin: true}
+		if err := db.CreateUser(ctx, u, &models.Profile{}); err != nil {
+			return err
+		}
+		fmt.Printf("Created admin %s with password %s (change it at /conta/senha).\n", email, password)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s is now an admin.\n", email)
+	return nil
+}
+
 func serve(ctx context.Context, cfg *config) error {
 	svc, err := openServices(ctx, cfg)
 	if err != nil {
@@ -202,7 +251,14 @@ func serve(ctx context.Context, cfg *config) error {
 	}
 	defer svc.close()
 
+	secret, err := cfg.secret()
+	if err != nil {
+		return err
+	}
 	hcfg := handlers.Config{
+		Sessions:   svc.sessions,
+		Limits:     svc.limits,
+		Secret:     secret,
 		DB:         svc.db,
 		Store:      svc.store,
 		Queue:      svc.queue,
@@ -258,13 +314,18 @@ func serve(ctx context.Context, cfg *config) error {
 // newWorker assembles the job runner and the janitor.
 func newWorker(cfg *config, svc *services) (*worker.Runner, *worker.Janitor) {
 	ads := worker.NewAdJob(svc.db, svc.store, cfg.AdTTL, svc.metrics)
+	var mailer worker.Mailer = worker.LogMailer{}
+	if m := cfg.SMTP; m != nil {
+		mailer = worker.SMTPMailer{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, From: m.From}
+	}
+	emails := &worker.EmailJob{DB: svc.db, Mailer: mailer}
 	runner := &worker.Runner{
 		Queue:           svc.queue,
-		Handlers:        map[string]worker.Handler{worker.KindAd: ads.Run},
+		Handlers:        map[string]worker.Handler{worker.KindAd: ads.Run, worker.KindEmail: emails.Run},
 		Workers:         cfg.Workers,
 		MaxDeliveries:   5,
 		Backoff:         worker.ExponentialBackoff(cfg.RetryBase, 5*time.Minute),
-		OnDead:          func(ctx context.Context, j worker.Job, reason string) { markDead(ctx, svc.db, j) },
+		OnDead:          func(ctx context.Context, j worker.Job, reason string) { markDead(ctx, svc.db, j, reason) },
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Metrics:         svc.metrics,
 	}
@@ -280,13 +341,17 @@ func newWorker(cfg *config, svc *services) (*worker.Runner, *worker.Janitor) {
 	return runner, janitor
 }
 
-// markDead shows the owner that the publication failed for good.
-func markDead(ctx context.Context, db *models.DB, j worker.Job) {
-	if j.Kind != worker.KindAd {
-		return
+// markDead records a buried job: the owner sees that the publication failed
+// for good; an e-mail is marked failed.
+func markDead(ctx context.Context, db *models.DB, j worker.Job, reason string) {
+	var err error
+	switch j.Kind {
+	case worker.KindAd:
+		err = db.MarkAdFailed(ctx, j.ID, "Não conseguimos processar este anúncio depois de várias tentativas. Tente de novo mais tarde.")
+	case worker.KindEmail:
+		err = db.MarkEmailAttempt(ctx, j.ID, reason, true)
 	}
-	reason := "Não conseguimos processar este anúncio depois de várias tentativas. Tente de novo mais tarde."
-	if err := db.MarkAdFailed(ctx, j.ID, reason); err != nil {
-		slog.Error("mark ad failed", "ad", j.ID, "err", err)
+	if err != nil {
+		slog.Error("record a buried job", "kind", j.Kind, "id", j.ID, "err", err)
 	}
 }

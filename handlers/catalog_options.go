@@ -19,11 +19,13 @@ func (s *Server) renderOptions(c *fiber.Ctx, placeholder string, opts []option) 
 	return s.render(c, fiber.StatusOK, "partials/options", fiber.Map{"Placeholder": placeholder, "Options": opts})
 }
 
-// catalogModels lists a brand's models: GET /catalogo/modelos?marca=ID.
+// catalogModels lists a brand's models: GET /catalogo/modelos?marca=ID (the
+// profile's "marca_desejada" select sends its own name).
 func (s *Server) catalogModels(c *fiber.Ctx) error {
 	cat := s.catalog.Load()
 	var opts []option
-	if id, err := strconv.ParseUint(c.Query("marca"), 10, 32); err == nil {
+	brand := c.Query("marca", c.Query("marca_desejada"))
+	if id, err := strconv.ParseUint(brand, 10, 32); err == nil {
 		for _, m := range cat.Models(uint32(id)) {
 			opts = append(opts, option{strconv.FormatUint(uint64(m.ID), 10), m.Name})
 		}

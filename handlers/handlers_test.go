@@ -4,13 +4,20 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
+	"motando/ratelimit"
+	"motando/session"
+	"motando/worker"
 )
 
 // newTestApp builds the web application over db; opts adjust its Config.
@@ -25,7 +32,13 @@ func newTestApp(t *testing.T, db *models.DB, opts ...func(*Config)) *fiber.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test"}
+	cfg := Config{
+		DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test",
+		Sessions: session.NewDBStore(db, session.DefaultLifetimes),
+		Secret:   []byte("test-secret-test-secret-test-secret!"),
+		Limits:   ratelimit.NewMemory(15 * time.Minute),
+		Queue:    worker.NewMemoryQueue(),
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -36,7 +49,7 @@ func newTestApp(t *testing.T, db *models.DB, opts ...func(*Config)) *fiber.App {
 	return app
 }
 
-// get performs a GET and returns the status and body.
+// get performs a GET without cookies and returns the status and body.
 func get(t *testing.T, app *fiber.App, target string, headers ...string) (int, string) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
@@ -59,4 +72,79 @@ func mustContain(t *testing.T, body string, wants ...string) {
 			t.Errorf("body lacks %q", w)
 		}
 	}
+}
+
+// browser is a test client with its own cookies and the CSRF token of the
+// last page it loaded, like a real browser tab.
+type browser struct {
+	t    *testing.T
+	app  *fiber.App
+	jar  *cookiejar.Jar
+	csrf string
+	last *http.Response
+}
+
+var (
+	siteURL, _ = url.Parse("http://motando.test/")
+	csrfMeta   = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
+)
+
+func newBrowser(t *testing.T, app *fiber.App) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, app: app, jar: jar}
+}
+
+func (b *browser) do(req *http.Request) (int, string) {
+	b.t.Helper()
+	for _, c := range b.jar.Cookies(siteURL) {
+		req.AddCookie(c)
+	}
+	resp, err := b.app.Test(req, -1)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b.jar.SetCookies(siteURL, resp.Cookies())
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfMeta.FindStringSubmatch(string(body)); m != nil {
+		b.csrf = m[1]
+	}
+	b.last = resp
+	return resp.StatusCode, string(body)
+}
+
+// get loads a page.
+func (b *browser) get(target string) (int, string) {
+	return b.do(httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// post submits a form with the page's CSRF token.
+func (b *browser) post(target string, form url.Values) (int, string) {
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("csrf_token") == "" && b.csrf != "" {
+		form.Set("csrf_token", b.csrf)
+	}
+	return b.postRaw(target, form)
+}
+
+// postRaw submits a form as given, without adding a token.
+func (b *browser) postRaw(target string, form url.Values) (int, string) {
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// location is where the last answer redirected to.
+func (b *browser) location() string { return b.last.Header.Get("Location") }
+
+// cookie returns the last Set-Cookie header for name.
+func (b *browser) setCookie(name string) string {
+	for _, h := range b.last.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(h, name+"=") {
+			return h
+		}
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -23,6 +24,11 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, data fiber.Map) e
 	}
 	data["Path"] = c.Path()
 	data["Production"] = s.production
+	data["User"] = currentUser(c)
+	data["CSRF"] = c.Locals(localCSRF)
+	if _, ok := data["Flash"]; !ok && !isPartial(c) {
+		data["Flash"] = s.takeFlash(c)
+	}
 	c.Vary("HX-Request")
 	c.Status(status)
 	return c.Render(name, data)
@@ -44,6 +50,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"km":        func(n int) string { return thousands(int64(n)) + " km" },
 		"localTime": func(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") },
 		"localDate": func(t time.Time) string { return t.In(brasilia).Format("02/01/2006") },
+		"phone":     formatPhone,
+		"dict":      dict,
 	}
 }
 
@@ -70,4 +78,21 @@ func thousands(n int64) string {
 // money formats an amount in cents as "R$ 12.345,67".
 func money(cents int64) string {
 	return "R$ " + thousands(cents/100) + "," + strconv.FormatInt(100+cents%100, 10)[1:]
+}
+
+// dict builds a map from key/value pairs, to pass several values to a
+// partial template.
+func dict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"motando/models"
+	"motando/ratelimit"
+	"motando/session"
 	"motando/storage"
 	"motando/templates"
 	"motando/worker"
@@ -40,6 +42,12 @@ type Config struct {
 	ServeMedia bool
 	// Metrics writes the Prometheus metrics for /metrics.
 	Metrics func(ctx context.Context, w io.Writer)
+	// Sessions keeps signed-in browsers.
+	Sessions session.Store
+	// Secret keys the CSRF tokens; at least 32 bytes.
+	Secret []byte
+	// Limits counts failed sign-ins and other attempts, per key.
+	Limits ratelimit.Counter
 }
 
 // Server holds the application's state shared by the handlers.
@@ -54,6 +62,9 @@ type Server struct {
 	baseURL    string
 	ready      []Check
 	metrics    func(ctx context.Context, w io.Writer)
+	sessions   session.Store
+	secret     []byte
+	limits     ratelimit.Counter
 	assets     *assets
 }
 
@@ -78,6 +89,9 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		store:      cfg.Store,
 		queue:      cfg.Queue,
 		metrics:    cfg.Metrics,
+		sessions:   cfg.Sessions,
+		secret:     cfg.Secret,
+		limits:     cfg.Limits,
 	}
 	if cfg.ServeMedia {
 		s.media = cfg.Store
@@ -121,11 +135,31 @@ func (s *Server) routes(app *fiber.App) {
 	if s.media != nil {
 		app.Get("/media/*", s.mediaShow)
 	}
+	app.Use(s.loadSession, s.csrf)
 
 	app.Get("/", s.homeShow)
 	app.Get("/catalogo/modelos", s.catalogModels)
 	app.Get("/catalogo/versoes", s.catalogVersions)
 	app.Get("/localidades/cidades", s.placesCities)
+
+	app.Get("/cadastro", s.signupShow)
+	app.Post("/cadastro", s.signupCreate)
+	app.Get("/entrar", s.signinShow)
+	app.Post("/entrar", s.signinCreate)
+	app.Post("/sair", s.signout)
+	app.Get("/senha/esqueci", s.passwordForgotShow)
+	app.Post("/senha/esqueci", s.passwordForgotCreate)
+	app.Get("/senha/redefinir/:token", s.passwordResetShow)
+	app.Post("/senha/redefinir/:token", s.passwordResetUpdate)
+
+	account := app.Group("/conta", s.requireUser)
+	account.Get("/", s.profileShow)
+	account.Post("/", s.profileUpdate)
+	account.Get("/senha", s.passwordShow)
+	account.Post("/senha", s.passwordUpdate)
+
+	admin := app.Group("/admin", s.requireAdmin)
+	admin.Get("/", s.adminDashboard)
 }
 
 // securityHeaders sets the headers every answer carries. The policy allows

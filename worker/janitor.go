@@ -9,10 +9,10 @@ import (
 	"motando/storage"
 )
 
-// Janitor runs the periodic chores: it re-enqueues ads that have waited for
-// the worker too long (a lost enqueue, Redis down at submit time), and, for
-// the local backend, sweeps old temporary objects as the bucket's lifecycle
-// rule would.
+// Janitor runs the periodic chores: it re-enqueues ads and e-mails that have
+// waited for the worker too long (a lost enqueue, Redis down at submit
+// time), deletes expired sessions and, for the local backend, sweeps old
+// temporary objects as the bucket's lifecycle rule would.
 type Janitor struct {
 	DB    *models.DB
 	Queue Queue
@@ -34,14 +34,9 @@ func (j *Janitor) Run(ctx context.Context) {
 		if _, err := j.Reconcile(ctx); err != nil && ctx.Err() == nil {
 			slog.Warn("reconciler: failed", "err", err)
 		}
-		if j.SweepTemp && time.Since(lastSweep) >= time.Hour {
+		if time.Since(lastSweep) >= time.Hour {
 			lastSweep = time.Now()
-			n, err := storage.Sweep(ctx, j.Store, storage.Temp, time.Now().Add(-j.TempRetention))
-			if err != nil && ctx.Err() == nil {
-				slog.Warn("sweep: failed", "err", err)
-			} else if n > 0 {
-				slog.Info("sweep: old temporary photos deleted", "count", n)
-			}
+			j.hourly(ctx)
 		}
 		select {
 		case <-ctx.Done():
@@ -51,11 +46,39 @@ func (j *Janitor) Run(ctx context.Context) {
 	}
 }
 
-// Reconcile enqueues every ad pending for longer than StaleAfter and returns
-// how many it enqueued. An ad whose enqueue fails is claimed again once
-// StaleAfter has passed.
+// hourly removes what has outlived its use: expired sessions and, for the
+// local backend, old temporary photos.
+func (j *Janitor) hourly(ctx context.Context) {
+	if n, err := j.DB.DeleteExpiredSessions(ctx, time.Now().UTC()); err != nil && ctx.Err() == nil {
+		slog.Warn("janitor: expired sessions not deleted", "err", err)
+	} else if n > 0 {
+		slog.Info("janitor: expired sessions deleted", "count", n)
+	}
+	if !j.SweepTemp {
+		return
+	}
+	n, err := storage.Sweep(ctx, j.Store, storage.Temp, time.Now().Add(-j.TempRetention))
+	if err != nil && ctx.Err() == nil {
+		slog.Warn("sweep: failed", "err", err)
+	} else if n > 0 {
+		slog.Info("sweep: old temporary photos deleted", "count", n)
+	}
+}
+
+// Reconcile enqueues every ad pending for longer than StaleAfter, and every
+// e-mail never tried, and returns how many jobs it enqueued. An ad whose
+// enqueue fails is claimed again once StaleAfter has passed.
 func (j *Janitor) Reconcile(ctx context.Context) (int, error) {
-	n := 0
+	emails, err := j.DB.StalePendingEmails(ctx, time.Now().Add(-j.StaleAfter), 500)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range emails {
+		if err := j.Queue.Enqueue(ctx, Job{Kind: KindEmail, ID: id}); err != nil {
+			return 0, err
+		}
+	}
+	n := len(emails)
 	for {
 		ids, err := j.DB.ClaimStalePending(ctx, time.Now().Add(-j.StaleAfter), 500)
 		if err != nil {

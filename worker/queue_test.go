@@ -2,50 +2,18 @@ package worker
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"motando/models/modelstest"
 )
-
-// EnvRedis names the variable holding the test Redis address.
-const EnvRedis = "MOTANDO_TEST_REDIS_ADDR"
-
-// newTestRedis returns a client for the test Redis and a key prefix of its
-// own, removed at the end; without the variable it skips (fails under CI).
-func newTestRedis(t *testing.T) (*redis.Client, string) {
-	t.Helper()
-	addr := os.Getenv(EnvRedis)
-	if addr == "" {
-		modelstest.Require(t, EnvRedis)
-		t.Skip(EnvRedis + " is not set")
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	if err := rdb.Ping(context.Background()).Err(); err != nil {
-		t.Fatalf("Redis at %s: %v", addr, err)
-	}
-	prefix := fmt.Sprintf("motando-test:%s:%d", t.Name(), time.Now().UnixNano())
-	t.Cleanup(func() {
-		ctx := context.Background()
-		keys, _ := rdb.Keys(ctx, prefix+"*").Result()
-		if len(keys) > 0 {
-			rdb.Del(ctx, keys...)
-		}
-		rdb.Close()
-	})
-	return rdb, prefix
-}
 
 // eachQueue runs fn on the in-process queue and, when Redis is available, on
 // a Redis queue of its own.
 func eachQueue(t *testing.T, fn func(t *testing.T, q Queue)) {
 	t.Run("memory", func(t *testing.T) { fn(t, NewMemoryQueue()) })
 	t.Run("redis", func(t *testing.T) {
-		rdb, prefix := newTestRedis(t)
+		rdb, prefix := modelstest.Redis(t)
 		fn(t, NewRedisQueue(rdb, RedisOptions{Prefix: prefix, Block: 200 * time.Millisecond}))
 	})
 }
@@ -152,7 +120,7 @@ func TestQueueDeadLetters(t *testing.T) {
 // A worker that dies holding a message: after the visibility timeout
 // another consumer gets it, with the delivery counted.
 func TestRedisQueueReclaimsAbandonedMessages(t *testing.T) {
-	rdb, prefix := newTestRedis(t)
+	rdb, prefix := modelstest.Redis(t)
 	ctx := context.Background()
 	opts := RedisOptions{Prefix: prefix, Visibility: 500 * time.Millisecond, Block: 100 * time.Millisecond}
 	dying := NewRedisQueue(rdb, opts)
@@ -178,7 +146,7 @@ func TestRedisQueueReclaimsAbandonedMessages(t *testing.T) {
 // A Redis restart without persistence loses the consumer group; the queue
 // recreates it.
 func TestRedisQueueRecreatesALostGroup(t *testing.T) {
-	rdb, prefix := newTestRedis(t)
+	rdb, prefix := modelstest.Redis(t)
 	ctx := context.Background()
 	q := NewRedisQueue(rdb, RedisOptions{Prefix: prefix, Block: 100 * time.Millisecond})
 	q.Enqueue(ctx, Job{Kind: KindAd, ID: 1})

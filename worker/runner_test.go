@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"motando/models/modelstest"
 )
 
 func newTestRunner(q Queue, workers int, h Handler) *Runner {
@@ -164,7 +166,7 @@ func TestRunnerFinishesJobsInFlightAtShutdown(t *testing.T) {
 }
 
 func TestRunnerCancelsJobsPastTheShutdownDeadline(t *testing.T) {
-	rdb, prefix := newTestRedis(t)
+	rdb, prefix := modelstest.Redis(t)
 	q := NewRedisQueue(rdb, RedisOptions{Prefix: prefix, Block: 100 * time.Millisecond})
 	started := make(chan struct{})
 	r := newTestRunner(q, 1, func(ctx context.Context, j Job) error {

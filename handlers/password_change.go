@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"motando/models"
+)
+
+// passwordShow renders the password change form: GET /conta/senha.
+func (s *Server) passwordShow(c *fiber.Ctx) error {
+	return s.renderPassword(c, fiber.StatusOK, newForm())
+}
+
+func (s *Server) renderPassword(c *fiber.Ctx, status int, f *form) error {
+	return s.render(c, status, "pages/password", fiber.Map{"Title": "Alterar senha — Motando", "Form": f})
+}
+
+// passwordUpdate changes the password: POST /conta/senha. The current
+// password is required; this browser stays signed in and every other
+// session of the account ends.
+func (s *Server) passwordUpdate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	f := newForm()
+	current := f.secret(c, "senha_atual")
+	password := f.secret(c, "senha")
+	confirm := f.secret(c, "senha_confirmacao")
+	if !models.CheckPassword(u.Password, current) {
+		f.fail("senha_atual", "A senha atual está incorreta.")
+	}
+	if p := passwordProblem(password, u.Email); p != "" {
+		f.fail("senha", p)
+	} else if password == current {
+		f.fail("senha", "A nova senha precisa ser diferente da atual.")
+	} else if confirm != password {
+		f.fail("senha_confirmacao", "As senhas não são iguais.")
+	}
+	if !f.valid() {
+		return s.renderPassword(c, fiber.StatusUnprocessableEntity, f)
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SetPassword(ctx, u.ID, hash); err != nil {
+		return err
+	}
+	keep, _ := c.Locals(localSession).(string)
+	if err := s.sessions.DeleteOthers(ctx, u.ID, keep); err != nil {
+		return err
+	}
+	s.setFlash(c, "Senha alterada. As outras sessões da sua conta foram encerradas.")
+	return redirect(c, "/conta")
+}

@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"motando/models"
+)
+
+// profileShow renders "Minha conta": GET /conta.
+func (s *Server) profileShow(c *fiber.Ctx) error {
+	u := currentUser(c)
+	p, err := s.db.ProfileOf(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderProfile(c, fiber.StatusOK, profileForm(u, p, s.places))
+}
+
+// profileForm fills the form from the stored profile.
+func profileForm(u *models.User, p *models.Profile, places *models.Places) *form {
+	f := newForm()
+	v := f.Values
+	v["nome"] = u.Fullname
+	v["telefone"] = formatPhone(p.Telephone)
+	if p.StateID != nil {
+		if st, ok := places.State(*p.StateID); ok {
+			v["estado"] = st.Acronym
+		}
+	}
+	if p.CityID != nil {
+		v["cidade"] = strconv.FormatUint(uint64(*p.CityID), 10)
+	}
+	v["cep"] = p.ZipCode
+	if len(p.ZipCode) == 8 {
+		v["cep"] = p.ZipCode[:5] + "-" + p.ZipCode[5:]
+	}
+	v["endereco"], v["bairro"], v["complemento"], v["genero"] = p.Address, p.Neighborhood, p.AddressComplement, p.Gender
+	if p.DateOfBirth != nil {
+		v["nascimento"] = p.DateOfBirth.Format("2006-01-02")
+	}
+	if p.HasMotorcycle != nil {
+		v["possui_moto"] = map[bool]string{true: "sim", false: "nao"}[*p.HasMotorcycle]
+	}
+	if p.MotorcycleBrandWantedID != nil {
+		v["marca_desejada"] = strconv.FormatUint(uint64(*p.MotorcycleBrandWantedID), 10)
+	}
+	if p.MotorcycleBrandModelWantedID != nil {
+		v["modelo_desejado"] = strconv.FormatUint(uint64(*p.MotorcycleBrandModelWantedID), 10)
+	}
+	if p.MotorcycleWantedYear != nil {
+		v["ano_desejado"] = strconv.Itoa(*p.MotorcycleWantedYear)
+	}
+	for name, on := range map[string]bool{"receber_ofertas": p.SubscribeOffer, "autoriza_whatsapp": p.AuthzWhatsapp,
+		"autoriza_sms": p.AuthzSMS, "mostrar_telefone": p.ShowTelephoneClassifiedad} {
+		if on {
+			v[name] = "on"
+		}
+	}
+	return f
+}
+
+func (s *Server) renderProfile(c *fiber.Ctx, status int, f *form) error {
+	cat := s.catalog.Load()
+	var cities []models.City
+	if st, ok := s.places.StateByUF(f.Values["estado"]); ok {
+		cities = s.places.Cities(st.ID)
+	}
+	var models_ []models.Model
+	if id, err := strconv.ParseUint(f.Values["marca_desejada"], 10, 32); err == nil {
+		models_ = cat.Models(uint32(id))
+	}
+	return s.render(c, status, "pages/profile", fiber.Map{
+		"Title": "Minha conta — Motando", "Form": f, "States": s.places.States, "Cities": cities,
+		"Brands": cat.Brands, "Models": models_, "Email": currentUser(c).Email, "Member": currentUser(c).Created,
+	})
+}
+
+// profileUpdate validates and stores the profile: POST /conta.
+func (s *Server) profileUpdate(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := newForm()
+	name := f.text(c, "nome", 200)
+	f.required("nome", "Informe o seu nome.")
+	p := &models.Profile{
+		Address:                   f.text(c, "endereco", 1000),
+		Neighborhood:              f.text(c, "bairro", 100),
+		AddressComplement:         f.text(c, "complemento", 500),
+		SubscribeOffer:            f.checked(c, "receber_ofertas"),
+		AuthzWhatsapp:             f.checked(c, "autoriza_whatsapp"),
+		AuthzSMS:                  f.checked(c, "autoriza_sms"),
+		ShowTelephoneClassifiedad: f.checked(c, "mostrar_telefone"),
+	}
+	if phone, ok := parsePhone(f.text(c, "telefone", 30)); ok {
+		p.Telephone = phone
+	} else {
+		f.fail("telefone", "Informe o telefone com DDD, como (11) 98765-4321.")
+	}
+	st, city, stErr, cityErr := placeIn(s.places, f.text(c, "estado", 2), f.text(c, "cidade", 10))
+	if stErr != "" {
+		f.fail("estado", stErr)
+	} else if cityErr != "" {
+		f.fail("cidade", cityErr)
+	}
+	p.StateID, p.CityID = &st.ID, &city.ID
+	if cep := digitsOnly(f.text(c, "cep", 10)); f.Values["cep"] != "" {
+		if len(cep) != 8 {
+			f.fail("cep", "Informe o CEP com 8 dígitos, como 01310-100.")
+		}
+		p.ZipCode = cep
+	}
+	switch g := f.text(c, "genero", 1); g {
+	case "", "M", "F":
+		p.Gender = g
+	default:
+		f.fail("genero", "Escolha uma das opções.")
+	}
+	if raw := f.text(c, "nascimento", 10); raw != "" {
+		d, ok := parseDate(raw)
+		age := time.Since(d).Hours() / 24 / 365.25
+		if !ok || age < 16 || age > 120 {
+			f.fail("nascimento", "Informe uma data de nascimento válida (é preciso ter 16 anos ou mais).")
+		} else {
+			p.DateOfBirth = &d
+		}
+	}
+	switch f.text(c, "possui_moto", 3) {
+	case "sim":
+		yes := true
+		p.HasMotorcycle = &yes
+	case "nao":
+		no := false
+		p.HasMotorcycle = &no
+	}
+	cat := s.catalog.Load()
+	if raw := f.text(c, "marca_desejada", 10); raw != "" {
+		id, _ := strconv.ParseUint(raw, 10, 32)
+		if b, ok := cat.Brand(uint32(id)); ok {
+			p.MotorcycleBrandWantedID = &b.ID
+		} else {
+			f.fail("marca_desejada", "Escolha uma marca da lista.")
+		}
+	}
+	if raw := f.text(c, "modelo_desejado", 10); raw != "" {
+		id, _ := strconv.ParseUint(raw, 10, 32)
+		m, ok := cat.Model(uint32(id))
+		if !ok || p.MotorcycleBrandWantedID == nil || m.BrandID != *p.MotorcycleBrandWantedID {
+			f.fail("modelo_desejado", "Escolha um modelo da marca escolhida.")
+		} else {
+			p.MotorcycleBrandModelWantedID = &m.ID
+		}
+	}
+	if raw := f.text(c, "ano_desejado", 4); raw != "" {
+		y, err := strconv.Atoi(raw)
+		if err != nil || y < 1900 || y > time.Now().Year()+1 {
+			f.fail("ano_desejado", "Informe um ano entre 1900 e "+strconv.Itoa(time.Now().Year()+1)+".")
+		} else {
+			p.MotorcycleWantedYear = &y
+		}
+	}
+	if !f.valid() {
+		return s.renderProfile(c, fiber.StatusUnprocessableEntity, f)
+	}
+	if err := s.db.SaveProfile(c.UserContext(), u.ID, name, p); err != nil {
+		return err
+	}
+	s.setFlash(c, "Dados salvos.")
+	return redirect(c, "/conta")
+}

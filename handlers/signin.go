@@ -1,0 +1,111 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"motando/models"
+)
+
+// Sign-in limits: failed attempts within the limiter's window.
+const (
+	maxFailedSigninsPerEmail = 10
+	maxFailedSigninsPerAddr  = 30
+)
+
+// signinShow renders the sign-in form: GET /entrar.
+func (s *Server) signinShow(c *fiber.Ctx) error {
+	next := localTarget(c.Query("next"))
+	if currentUser(c) != nil {
+		if next == "" {
+			next = "/"
+		}
+		return redirect(c, next)
+	}
+	f := newForm()
+	f.Values["next"] = next
+	return s.renderSignin(c, fiber.StatusOK, f)
+}
+
+func (s *Server) renderSignin(c *fiber.Ctx, status int, f *form) error {
+	return s.render(c, status, "pages/signin", fiber.Map{"Title": "Entrar — Motando", "Form": f})
+}
+
+// signinCreate checks the e-mail and password and starts a session:
+// POST /entrar. Failed attempts are counted per e-mail and per address;
+// past the limit every attempt answers 429 until the window passes.
+func (s *Server) signinCreate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := newForm()
+	email := models.NormalizeEmail(f.text(c, "email", 254))
+	f.Values["email"] = email
+	password := f.secret(c, "senha")
+	next := localTarget(f.text(c, "next", 500))
+	f.Values["next"] = next
+
+	emailKey, addrKey := "signin:email:"+email, "signin:addr:"+c.IP()
+	if s.overLimit(c, emailKey, maxFailedSigninsPerEmail) || s.overLimit(c, addrKey, maxFailedSigninsPerAddr) {
+		return s.tooMany(c, f)
+	}
+	if email == "" || password == "" {
+		f.fail("email", "Informe o e-mail e a senha.")
+		return s.renderSignin(c, fiber.StatusUnprocessableEntity, f)
+	}
+	u, err := s.db.Authenticate(ctx, email, password)
+	switch {
+	case errors.Is(err, models.ErrBadCredentials):
+		n, lerr := s.limits.Add(ctx, emailKey)
+		if _, aerr := s.limits.Add(ctx, addrKey); lerr == nil {
+			lerr = aerr
+		}
+		if lerr != nil {
+			return lerr
+		}
+		if n >= maxFailedSigninsPerEmail {
+			return s.tooMany(c, f)
+		}
+		f.fail("email", "E-mail ou senha incorretos.")
+		return s.renderSignin(c, fiber.StatusUnprocessableEntity, f)
+	case errors.Is(err, models.ErrBlocked):
+		f.fail("email", "Esta conta está bloqueada. Fale com o suporte do Motando.")
+		return s.renderSignin(c, fiber.StatusForbidden, f)
+	case err != nil:
+		return err
+	}
+	if err := s.limits.Reset(ctx, emailKey); err != nil {
+		return err
+	}
+	if err := s.signIn(c, u); err != nil {
+		return err
+	}
+	if next == "" {
+		next = "/"
+		if u.IsAdmin {
+			next = "/admin"
+		}
+	}
+	return redirect(c, next)
+}
+
+func (s *Server) overLimit(c *fiber.Ctx, key string, max int) bool {
+	n, err := s.limits.Count(c.UserContext(), key)
+	return err == nil && n >= max
+}
+
+func (s *Server) tooMany(c *fiber.Ctx, f *form) error {
+	f.fail("email", "Muitas tentativas sem sucesso. Aguarde 15 minutos e tente de novo, ou recupere a sua senha.")
+	return s.renderSignin(c, fiber.StatusTooManyRequests, f)
+}
+
+// signout ends the session: POST /sair.
+func (s *Server) signout(c *fiber.Ctx) error {
+	if token, ok := c.Locals(localSession).(string); ok {
+		if err := s.sessions.Delete(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(c)
+	s.setFlash(c, "Você saiu da sua conta.")
+	return redirect(c, "/")
+}

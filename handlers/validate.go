@@ -1,0 +1,145 @@
+package handlers
+
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"motando/models"
+)
+
+// validEmail accepts a plain address (no display name) of a usual shape.
+func validEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// digitsOnly keeps the digits of s.
+func digitsOnly(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// parsePhone accepts a Brazilian phone in any usual writing — "(11)
+// 98765-4321", "11 3456-7890", "+55 11 987654321" — and returns its digits:
+// DDD and number, 10 digits for a landline, 11 for a mobile (which starts
+// with 9).
+func parsePhone(s string) (string, bool) {
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= '0' && r <= '9') && !strings.ContainsRune(" ()-.+", r)
+	}) {
+		return "", false
+	}
+	d := digitsOnly(s)
+	if strings.HasPrefix(strings.TrimSpace(s), "+") {
+		var ok bool
+		if d, ok = strings.CutPrefix(d, "55"); !ok {
+			return "", false // another country
+		}
+	} else if len(d) >= 12 && strings.HasPrefix(d, "55") {
+		d = d[2:]
+	}
+	d = strings.TrimPrefix(d, "0") // trunk prefix: 0 11 ...
+	if len(d) != 10 && len(d) != 11 {
+		return "", false
+	}
+	if d[0] == '0' || d[1] == '0' {
+		return "", false // DDDs run from 11 to 99
+	}
+	if len(d) == 11 && d[2] != '9' {
+		return "", false
+	}
+	if len(d) == 10 && (d[2] < '2' || d[2] > '5') {
+		return "", false // landlines start with 2 to 5
+	}
+	return d, true
+}
+
+// formatPhone writes a stored phone for people: (11) 98765-4321.
+func formatPhone(d string) string {
+	switch len(d) {
+	case 11:
+		return "(" + d[:2] + ") " + d[2:7] + "-" + d[7:]
+	case 10:
+		return "(" + d[:2] + ") " + d[2:6] + "-" + d[6:]
+	}
+	return d
+}
+
+// commonPasswords are refused whatever their length allows.
+var commonPasswords = map[string]bool{
+	"1234567890": true, "0123456789": true, "12345678910": true, "123456789a": true, "1234567890a": true,
+	"qwertyuiop": true, "qwertyuiop1": true, "1q2w3e4r5t": true, "1qaz2wsx3edc": true, "asdfghjkl1": true,
+	"password12": true, "password123": true, "password1234": true, "senha12345": true, "senha123456": true,
+	"minhasenha1": true, "minhasenha123": true, "mudar12345": true, "mudar123456": true, "abc1234567": true,
+	"abcdefghij": true, "aaaaaaaaaa": true, "1111111111": true, "0000000000": true, "9876543210": true,
+	"iloveyou12": true, "princesa123": true, "flamengo123": true, "corinthians": true, "palmeiras1": true,
+	"motando123": true, "motando1234": true, "brasil2022": true, "brasil12345": true, "admin12345": true,
+	"administrador": true, "qwerty12345": true, "1234512345": true, "1234567891": true, "senhasenha": true,
+}
+
+// passwordProblem returns why a new password is refused, or "".
+func passwordProblem(password, email string) string {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < 10:
+		return "A senha precisa ter pelo menos 10 caracteres."
+	case n > 128:
+		return "A senha pode ter no máximo 128 caracteres."
+	case commonPasswords[strings.ToLower(password)]:
+		return "Esta senha é muito comum. Escolha outra."
+	case containsEmail(password, email):
+		return "A senha não pode ser o seu e-mail nem contê-lo."
+	}
+	return ""
+}
+
+// containsEmail tells whether the password is the e-mail, or carries its
+// part before the @ (when that part is long enough to mean something).
+func containsEmail(password, email string) bool {
+	if email == "" {
+		return false
+	}
+	p, e := strings.ToLower(password), strings.ToLower(email)
+	local, _, _ := strings.Cut(e, "@")
+	return strings.Contains(p, e) || p == local || (utf8.RuneCountInString(local) >= 4 && strings.Contains(p, local))
+}
+
+// placeIn resolves a UF and a city id, checking that the city is in the state.
+func placeIn(p *models.Places, uf, cityID string) (models.State, models.City, string, string) {
+	st, ok := p.StateByUF(uf)
+	if !ok {
+		return st, models.City{}, "Escolha o estado.", ""
+	}
+	id, err := strconv.ParseUint(cityID, 10, 32)
+	city, found := p.City(uint32(id))
+	if err != nil || !found || city.StateID != st.ID {
+		return st, city, "", "Escolha uma cidade de " + st.Name + "."
+	}
+	return st, city, "", ""
+}
+
+// parseDate reads a date from a date input (2006-01-02) or as written in
+// Brazil (02/01/2006).
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "02/01/2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,100 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// PasswordReset is a single-use link sent by e-mail (password_resets).
+type PasswordReset struct {
+	TokenHash string `gorm:"primaryKey"`
+	UserID    uint64
+	Created   time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// TableName maps PasswordReset to its table.
+func (PasswordReset) TableName() string { return "password_resets" }
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ResetMail writes the message carrying a reset token.
+type ResetMail func(token string) (subject, body string)
+
+// RequestPasswordReset creates a reset link valid for ttl and, in the same
+// transaction, queues the e-mail that carries it. It returns the queued
+// e-mail.
+func (db *DB) RequestPasswordReset(ctx context.Context, u *User, ttl time.Duration, mail ResetMail) (*Email, error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	now := db.NowFunc()
+	var email *Email
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&PasswordReset{TokenHash: tokenHash(token), UserID: u.ID, Created: now, ExpiresAt: now.Add(ttl)}).Error; err != nil {
+			return err
+		}
+		subject, body := mail(token)
+		var err error
+		email, err = QueueEmail(ctx, tx, u.Email, subject, body)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("request password reset: %w", err)
+	}
+	return email, nil
+}
+
+// PasswordResetUser returns the account of a valid (unused, unexpired)
+// reset token.
+func (db *DB) PasswordResetUser(ctx context.Context, token string) (*User, error) {
+	var r PasswordReset
+	err := db.WithContext(ctx).Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", tokenHash(token), db.NowFunc()).First(&r).Error
+	if err != nil {
+		return nil, notFound(err, "read password reset")
+	}
+	return db.UserByID(ctx, r.UserID)
+}
+
+// UsePasswordReset spends the token and sets the new password hash, once:
+// a token already used or expired is ErrNotFound.
+func (db *DB) UsePasswordReset(ctx context.Context, token, hash string) (*User, error) {
+	var userID uint64
+	now := db.NowFunc()
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r PasswordReset
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", tokenHash(token), now).First(&r).Error; err != nil {
+			return err
+		}
+		res := tx.Model(&PasswordReset{}).Where("token_hash = ? AND used_at IS NULL", r.TokenHash).Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return gorm.ErrRecordNotFound
+		}
+		userID = r.UserID
+		return tx.Model(&User{}).Where("id = ?", r.UserID).Updates(map[string]any{"password": hash, "updated": now}).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("use password reset: %w", err)
+	}
+	return db.UserByID(ctx, userID)
+}

@@ -1,0 +1,56 @@
+// Package session keeps signed-in browsers server-side: in the database on
+// the embedded defaults, in Redis when Redis is configured. The browser
+// holds a random token; the stores keep only its SHA-256.
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"time"
+)
+
+// Lifetimes bound a session: it ends after Idle without a request, and
+// after Absolute whatever happens.
+type Lifetimes struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// DefaultLifetimes keep a person signed in for a week of inactivity and a
+// month at most.
+var DefaultLifetimes = Lifetimes{Idle: 7 * 24 * time.Hour, Absolute: 30 * 24 * time.Hour}
+
+// Store keeps sessions.
+type Store interface {
+	// Create starts a session for the user and returns the cookie's token.
+	Create(ctx context.Context, userID uint64, userAgent string) (token string, err error)
+	// Lookup returns the user of a live session and extends its idle expiry;
+	// ok is false for an unknown or expired token.
+	Lookup(ctx context.Context, token string) (userID uint64, ok bool, err error)
+	// Delete ends the session.
+	Delete(ctx context.Context, token string) error
+	// DeleteOthers ends every session of the user except keepToken's
+	// (all of them when keepToken is empty).
+	DeleteOthers(ctx context.Context, userID uint64, keepToken string) error
+}
+
+// newToken returns a random token and the id it is stored under.
+func newToken() (token, id string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, idOf(token)
+}
+
+// idOf is the stored id of a token.
+func idOf(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// touchEvery limits the writes a busy session causes: its idle expiry moves
+// at most once a minute.
+const touchEvery = time.Minute
