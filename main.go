@@ -266,6 +266,7 @@ func serve(ctx context.Context, cfg *config) error {
 		BaseURL:    cfg.BaseURL,
 		Ready:      svc.readiness(),
 		ServeMedia: cfg.OCI == nil,
+		AdTTL:      cfg.AdTTL,
 		Metrics:    svc.writeMetrics,
 	}
 	var app *fiber.App

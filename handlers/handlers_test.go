@@ -1,8 +1,14 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -147,4 +153,45 @@ func (b *browser) setCookie(name string) string {
 		}
 	}
 	return ""
+}
+
+// postMultipart submits a multipart form with files (field → file bodies),
+// with the page's CSRF token.
+func (b *browser) postMultipart(target string, fields url.Values, files map[string][][]byte) (int, string) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if fields.Get("csrf_token") == "" {
+		w.WriteField("csrf_token", b.csrf)
+	}
+	for k, vs := range fields {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	for field, bodies := range files {
+		for i, data := range bodies {
+			fw, _ := w.CreateFormFile(field, fmt.Sprintf("foto-%d.jpg", i))
+			fw.Write(data)
+		}
+	}
+	w.Close()
+	req := httptest.NewRequest(http.MethodPost, target, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return b.do(req)
+}
+
+// testJPEG is a small photo-like JPEG.
+func testJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), 100, uint8(y * 255 / h), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -52,6 +52,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"localDate": func(t time.Time) string { return t.In(brasilia).Format("02/01/2006") },
 		"phone":     formatPhone,
 		"dict":      dict,
+		"add":       func(a, b int) int { return a + b },
 	}
 }
 

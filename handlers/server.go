@@ -48,6 +48,8 @@ type Config struct {
 	Secret []byte
 	// Limits counts failed sign-ins and other attempts, per key.
 	Limits ratelimit.Counter
+	// AdTTL is how long a renewed ad stays up.
+	AdTTL time.Duration
 }
 
 // Server holds the application's state shared by the handlers.
@@ -65,6 +67,7 @@ type Server struct {
 	sessions   session.Store
 	secret     []byte
 	limits     ratelimit.Counter
+	adTTL      time.Duration
 	assets     *assets
 }
 
@@ -92,6 +95,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		sessions:   cfg.Sessions,
 		secret:     cfg.Secret,
 		limits:     cfg.Limits,
+		adTTL:      cfg.AdTTL,
 	}
 	if cfg.ServeMedia {
 		s.media = cfg.Store
@@ -115,8 +119,10 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		BodyLimit:             16 << 20,
-		ReadBufferSize:        16 << 10,
+		// Photos come one per request (15 MB each); a form sent without
+		// JavaScript carries them all, up to this.
+		BodyLimit:      64 << 20,
+		ReadBufferSize: 16 << 10,
 	})
 	app.Use(recover.New())
 	app.Use(securityHeaders(cfg.Production))
@@ -157,6 +163,22 @@ func (s *Server) routes(app *fiber.App) {
 	account.Post("/", s.profileUpdate)
 	account.Get("/senha", s.passwordShow)
 	account.Post("/senha", s.passwordUpdate)
+
+	app.Get("/anuncio/:id", s.adShow)
+	app.Get("/anuncio/:id/:slug", s.adShow)
+
+	app.Get("/meus-anuncios", s.requireUser, s.myAds)
+	app.Get("/anuncios/novo", s.requireUser, s.adNewShow)
+	app.Post("/anuncios/novo", s.requireUser, s.adCreate)
+	app.Post("/anuncios/fotos", s.requireUser, s.photoUpload)
+	app.Get("/anuncios/fotos/:token", s.requireUser, s.photoPreview)
+	app.Get("/anuncios/:id/editar", s.requireUser, s.adEditShow)
+	app.Post("/anuncios/:id/editar", s.requireUser, s.adUpdate)
+	app.Get("/anuncios/:id/excluir", s.requireUser, s.adDeleteShow)
+	app.Post("/anuncios/:id/excluir", s.requireUser, s.adDelete)
+	app.Get("/anuncios/:id/status", s.requireUser, s.adStatus)
+	app.Post("/anuncios/:id/reenviar", s.requireUser, s.adRetry)
+	app.Post("/anuncios/:id/renovar", s.requireUser, s.adRenew)
 
 	admin := app.Group("/admin", s.requireAdmin)
 	admin.Get("/", s.adminDashboard)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -142,4 +143,78 @@ func parseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// maxPrice is the highest asking price accepted: R$ 9.999.999,99.
+const maxPrice = 999_999_999
+
+var (
+	priceComma  = regexp.MustCompile(`^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$`)
+	priceDotted = regexp.MustCompile(`^\d{1,3}(\.\d{3})+$`)
+	priceDot    = regexp.MustCompile(`^\d+(\.\d{1,2})?$`)
+)
+
+// parsePrice reads an amount written the Brazilian way — "R$ 12.345,67",
+// "12345,67", "12.345" — and returns it in centavos. A dot followed by
+// three digits groups thousands; a comma starts the centavos. "1500.50"
+// (a decimal point) is read as such.
+func parsePrice(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "R$"), "r$"))
+	s = strings.ReplaceAll(s, " ", "")
+	var whole, frac string
+	switch {
+	case s == "":
+		return 0, false
+	case strings.Contains(s, ","):
+		if !priceComma.MatchString(s) {
+			return 0, false
+		}
+		whole, frac, _ = strings.Cut(s, ",")
+		whole = strings.ReplaceAll(whole, ".", "")
+	case priceDotted.MatchString(s):
+		whole = strings.ReplaceAll(s, ".", "")
+	case priceDot.MatchString(s):
+		whole, frac, _ = strings.Cut(s, ".")
+	default:
+		return 0, false
+	}
+	if len(whole) > 12 {
+		return 0, false
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	frac = (frac + "00")[:2]
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return w*100 + f, true
+}
+
+var (
+	plateOld      = regexp.MustCompile(`^[A-Z]{3}[0-9]{4}$`)
+	plateMercosul = regexp.MustCompile(`^[A-Z]{3}[0-9][A-Z][0-9]{2}$`)
+)
+
+// normalizePlate accepts a plate in the old (ABC-1234) or Mercosul
+// (ABC1D23) format, in any case, with or without the hyphen and spaces, and
+// returns it as ABC1234 or ABC1D23.
+func normalizePlate(s string) (string, bool) {
+	p := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
+	if plateOld.MatchString(p) || plateMercosul.MatchString(p) {
+		return p, true
+	}
+	return "", false
+}
+
+// parseKm reads a mileage: digits, optionally grouped with dots, and an
+// optional "km".
+func parseKm(s string) (int, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "km"))
+	s = strings.ReplaceAll(s, ".", "")
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0
 }

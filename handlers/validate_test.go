@@ -60,3 +60,33 @@ func TestPasswordProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePrice(t *testing.T) {
+	ok := map[string]int64{
+		"R$ 12.345,67": 1234567, "12345,67": 1234567, "12.345": 1234500, "12345": 1234500, "R$12.345": 1234500,
+		"1.234.567,8": 123456780, "1500.50": 150050, "0,99": 99, "R$\u00a018.500,00": 1850000, " 7.500 ": 750000, "12,5": 1250,
+	}
+	for in, want := range ok {
+		if got, valid := parsePrice(in); !valid || got != want {
+			t.Errorf("parsePrice(%q) = %d, %v; want %d", in, got, valid, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "12,345,67", "1.23,45", "12.34.56", "-500", "R$", "1e6", "12,", ",50", "12.3456", "9999999999999"} {
+		if got, valid := parsePrice(in); valid {
+			t.Errorf("parsePrice(%q) = %d, want refused", in, got)
+		}
+	}
+}
+
+func TestNormalizePlate(t *testing.T) {
+	for in, want := range map[string]string{"ABC-1234": "ABC1234", "abc1234": "ABC1234", "ABC1D23": "ABC1D23", " bra 2e19 ": "BRA2E19"} {
+		if got, ok := normalizePlate(in); !ok || got != want {
+			t.Errorf("normalizePlate(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "AB-1234", "ABC12345", "1BC1234", "ABC1DD3", "ABCD123"} {
+		if got, ok := normalizePlate(in); ok {
+			t.Errorf("normalizePlate(%q) = %q, want refused", in, got)
+		}
+	}
+}

@@ -107,7 +107,7 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 			"status":         StatusPublished,
 			"status_reason":  "",
 			"status_changed": now,
-			"listed":         gorm.Expr("CASE WHEN hidden_at IS NULL AND (SELECT blocked_at FROM users WHERE users.id = classifiedad.user_id) IS NULL THEN 1 ELSE 0 END"),
+			"listed":         gorm.Expr(listedExpr),
 			"published_at":   gorm.Expr("COALESCE(published_at, ?)", now),
 			"expires_at":     gorm.Expr("COALESCE(expires_at, ?)", now.Add(ttl)),
 		}).Error

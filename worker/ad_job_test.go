@@ -14,6 +14,7 @@ import (
 
 	"motando/models"
 	"motando/models/modelstest"
+	"motando/photo"
 	"motando/storage"
 )
 
@@ -39,47 +40,7 @@ func testJPEG(t testing.TB, w, h, orientation int) []byte {
 	if orientation == 0 {
 		return buf.Bytes()
 	}
-	return spliceExif(buf.Bytes(), orientation)
-}
-
-// spliceExif inserts an APP1 Exif segment (orientation + GPS latitude "S
-// 23° 33' 0”") right after the SOI marker.
-func spliceExif(jpg []byte, orientation int) []byte {
-	le := binary.LittleEndian
-	tiff := []byte("II*\x00\x08\x00\x00\x00")
-	ifd0 := make([]byte, 2+2*12+4)
-	le.PutUint16(ifd0, 2)
-	// Orientation, SHORT, 1
-	le.PutUint16(ifd0[2:], 0x0112)
-	le.PutUint16(ifd0[4:], 3)
-	le.PutUint32(ifd0[6:], 1)
-	le.PutUint16(ifd0[10:], uint16(orientation))
-	// GPSInfo IFD pointer, LONG, 1
-	gpsOffset := uint32(8 + len(ifd0))
-	le.PutUint16(ifd0[14:], 0x8825)
-	le.PutUint16(ifd0[16:], 4)
-	le.PutUint32(ifd0[18:], 1)
-	le.PutUint32(ifd0[22:], gpsOffset)
-	gps := make([]byte, 2+2*12+4)
-	le.PutUint16(gps, 2)
-	le.PutUint16(gps[2:], 0x0001) // GPSLatitudeRef, ASCII, 2: "S"
-	le.PutUint16(gps[4:], 2)
-	le.PutUint32(gps[6:], 2)
-	copy(gps[10:], "S\x00")
-	dataOffset := gpsOffset + uint32(len(gps))
-	le.PutUint16(gps[14:], 0x0002) // GPSLatitude, RATIONAL, 3
-	le.PutUint16(gps[16:], 5)
-	le.PutUint32(gps[18:], 3)
-	le.PutUint32(gps[22:], dataOffset)
-	rationals := make([]byte, 24)
-	for i, v := range []uint32{23, 1, 33, 1, 0, 1} {
-		le.PutUint32(rationals[i*4:], v)
-	}
-	payload := append(append(append(append([]byte("Exif\x00\x00"), tiff...), ifd0...), gps...), rationals...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	seg = append(seg, payload...)
-	return append(append(append([]byte{}, jpg[:2]...), seg...), jpg[2:]...)
+	return photo.AddExif(buf.Bytes(), orientation, &photo.GPS{Lat: -23.5505, Lon: -46.6333})
 }
 
 // jpegSegments lists the APPn/COM markers of a JPEG header.

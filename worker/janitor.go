@@ -11,8 +11,9 @@ import (
 
 // Janitor runs the periodic chores: it re-enqueues ads and e-mails that have
 // waited for the worker too long (a lost enqueue, Redis down at submit
-// time), deletes expired sessions and, for the local backend, sweeps old
-// temporary objects as the bucket's lifecycle rule would.
+// time), expires ads past their date, deletes expired sessions and old
+// upload records and, for the local backend, sweeps old temporary objects as
+// the bucket's lifecycle rule would.
 type Janitor struct {
 	DB    *models.DB
 	Queue Queue
@@ -34,6 +35,11 @@ func (j *Janitor) Run(ctx context.Context) {
 		if _, err := j.Reconcile(ctx); err != nil && ctx.Err() == nil {
 			slog.Warn("reconciler: failed", "err", err)
 		}
+		if n, err := j.DB.ExpireAds(ctx, time.Now().UTC()); err != nil && ctx.Err() == nil {
+			slog.Warn("janitor: ads not expired", "err", err)
+		} else if n > 0 {
+			slog.Info("janitor: ads expired", "count", n)
+		}
 		if time.Since(lastSweep) >= time.Hour {
 			lastSweep = time.Now()
 			j.hourly(ctx)
@@ -53,6 +59,11 @@ func (j *Janitor) hourly(ctx context.Context) {
 		slog.Warn("janitor: expired sessions not deleted", "err", err)
 	} else if n > 0 {
 		slog.Info("janitor: expired sessions deleted", "count", n)
+	}
+	if n, err := j.DB.DeleteStaleUploads(ctx, time.Now().Add(-j.TempRetention)); err != nil && ctx.Err() == nil {
+		slog.Warn("janitor: old uploads not deleted", "err", err)
+	} else if n > 0 {
+		slog.Info("janitor: old uploads deleted", "count", n)
 	}
 	if !j.SweepTemp {
 		return
