@@ -127,7 +127,9 @@ func TestPostAdAndSeeItPublished(t *testing.T) {
 		// The seller moved the third photo to the front.
 		order := []string{tokens[2], tokens[0], tokens[1]}
 		b.get("/anuncios/novo")
-		status, _ := b.post("/anuncios/novo", s.adValues(order...))
+		v := s.adValues(order...)
+		v.Set("descricao", "Revisada.\nPneus novos. <b>Sem</b> detalhes <script>alert(1)</script>")
+		status, _ := b.post("/anuncios/novo", v)
 		if status != 303 || b.location() != "/meus-anuncios" {
 			t.Fatalf("submit: %d to %s", status, b.location())
 		}
@@ -159,7 +161,10 @@ func TestPostAdAndSeeItPublished(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("public page: %d", status)
 		}
-		mustContain(t, body, "R$ 18.500,00", "12.500 km", "Alarme, GPS", "Revisada.\nPneus novos.", `"@type":"Motorcycle"`, `rel="canonical"`)
+		mustContain(t, body, "R$ 18.500,00", "12.500 km", "Alarme, GPS", "Revisada.\nPneus novos. &lt;b&gt;Sem&lt;/b&gt;", `"@type":"Motorcycle"`, `rel="canonical"`)
+		if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<b>Sem") {
+			t.Error("the description's HTML is rendered")
+		}
 		if strings.Contains(body, "ABC1234") || strings.Contains(body, "ABC-1234") {
 			t.Error("the plate is shown publicly")
 		}

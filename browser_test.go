@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"motando/models/modelstest"
+	"motando/photo"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts a headless Chromium for the test, or skips (fails under
+// CI) when there is none.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := exec.LookPath(chromiumPath); err != nil {
+		modelstest.Require(t, chromiumPath)
+		t.Skip("Chromium is not installed at " + chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// browse runs chromedp actions, failing the test with the step's name.
+func browse(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action) {
+	t.Helper()
+	stepCtx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	if err := chromedp.Run(stepCtx, actions...); err != nil {
+		var html string
+		chromedp.Run(ctx, chromedp.OuterHTML("#photo-list, main", &html, chromedp.ByQuery))
+		t.Fatalf("%s: %v\n%.2000s", step, err, html)
+	}
+}
+
+// scenePhoto draws a landscape photo with a red block in its top-left
+// corner, as JPEG.
+func scenePhoto(t *testing.T, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{uint8(60 + x*120/w), uint8(90 + y*100/h), 140, 255}
+			if x < w/4 && y < h/4 {
+				c = color.RGBA{230, 20, 20, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A newcomer signs up, posts an ad with three photos (one shot sideways on
+// a phone, with GPS), watches the uploads, lands on "Meus anúncios" and
+// sees "Publicando…" turn into "Publicado" without reloading; the public ad
+// shows the photos in the chosen order, upright, with no EXIF.
+func TestBrowserPostAnAd(t *testing.T) {
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	site := startMotando(t, dir, []string{"MOTANDO_ADDR=" + addr, "MOTANDO_RECONCILE_INTERVAL=1s"})
+	defer site.stop()
+	base := "http://" + addr
+	waitForPage(t, base+"/")
+
+	files := []string{filepath.Join(dir, "lateral.jpg"), filepath.Join(dir, "celular.jpg"), filepath.Join(dir, "painel.jpg")}
+	os.WriteFile(files[0], scenePhoto(t, 800, 600), 0o644)
+	os.WriteFile(files[1], photo.AddExif(scenePhoto(t, 800, 600), 6, &photo.GPS{Lat: -23.5614, Lon: -46.6559}), 0o644)
+	os.WriteFile(files[2], scenePhoto(t, 640, 480), 0o644)
+
+	browse(t, ctx, "sign up",
+		chromedp.Navigate(base+"/cadastro"),
+		chromedp.SendKeys("#f-nome", "Carla Mendes", chromedp.ByQuery),
+		chromedp.SendKeys("#f-email", "carla@exemplo.com.br", chromedp.ByQuery),
+		chromedp.SendKeys("#f-senha", "vento sul amarelo", chromedp.ByQuery),
+		chromedp.SendKeys("#f-senha_confirmacao", "vento sul amarelo", chromedp.ByQuery),
+		chromedp.SendKeys("#f-telefone", "(41) 99876-5432", chromedp.ByQuery),
+		chromedp.SetValue("#f-estado", "PR", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("#f-estado").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
+		chromedp.Poll(`document.querySelectorAll("#f-cidade option").length > 300`, nil),
+		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-cidade"); s.value = [...s.options].find(o => o.text === "Curitiba").value; })()`, nil),
+		chromedp.Click(`form[action="/cadastro"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//a[contains(., "Olá, Carla")]`),
+	)
+
+	var uploaded int
+	browse(t, ctx, "choose brand, model and version",
+		chromedp.Navigate(base+"/anuncios/novo"),
+		chromedp.WaitVisible("#f-marca", chromedp.ByQuery),
+		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-marca"); s.value = [...s.options].find(o => o.text === "Yamaha").value; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil),
+		chromedp.Poll(`[...document.querySelectorAll("#f-modelo option")].some(o => o.text === "MT-07")`, nil),
+		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-modelo"); s.value = [...s.options].find(o => o.text === "MT-07").value; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil),
+		chromedp.Poll(`document.querySelectorAll("#f-versao option").length > 1`, nil),
+		chromedp.Evaluate(`document.querySelector("#f-versao").selectedIndex = 1`, nil),
+	)
+	browse(t, ctx, "fill the fields",
+		chromedp.SendKeys("#f-ano_fabricacao", "2021", chromedp.ByQuery),
+		chromedp.SendKeys("#f-ano_modelo", "2022", chromedp.ByQuery),
+		chromedp.SendKeys("#f-km", "8.300", chromedp.ByQuery),
+		chromedp.SendKeys("#f-placa", "BRA2E19", chromedp.ByQuery),
+		chromedp.SendKeys("#f-preco", "44.900,00", chromedp.ByQuery),
+		chromedp.SendKeys("#f-frase", "Revisões em dia", chromedp.ByQuery),
+	)
+	var sawProgress bool
+	browse(t, ctx, "upload three photos",
+		chromedp.Evaluate(`window.__bars = 0; new MutationObserver(() => { window.__bars = Math.max(window.__bars, document.querySelectorAll("#photo-list progress").length); }).observe(document.querySelector("#photo-list"), {childList: true, subtree: true}); true`, nil),
+		chromedp.SetUploadFiles("#f-arquivos", files, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll('#photo-list input[name="fotos"]').length === 3`, nil, chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Evaluate(`document.querySelectorAll('#photo-list img').length`, &uploaded),
+		chromedp.Evaluate(`window.__bars === 3`, &sawProgress),
+	)
+	if !sawProgress {
+		t.Error("the three uploads did not each show a progress bar")
+	}
+	if uploaded != 3 {
+		t.Fatalf("%d previews after the uploads", uploaded)
+	}
+	// Make the third photo the cover, then submit.
+	browse(t, ctx, "reorder and submit",
+		chromedp.Click(`#photo-list li:nth-child(3) button[data-move="-1"]`, chromedp.ByQuery),
+		chromedp.Click(`#photo-list li:nth-child(2) button[data-move="-1"]`, chromedp.ByQuery),
+		chromedp.Click(`button[data-submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[.="Meus anúncios"]`),
+		chromedp.Evaluate(`window.__notReloaded = true`, nil),
+	)
+	var badge string
+	browse(t, ctx, "the badge turns published without a reload",
+		chromedp.Text(`.my-ad .badge`, &badge, chromedp.ByQuery),
+		chromedp.WaitVisible(`//span[contains(@class,"badge") and .="Publicado"]`),
+		chromedp.Poll(`window.__notReloaded === true`, nil, chromedp.WithPollingTimeout(time.Second)),
+	)
+	if badge != "Publicando…" && badge != "Publicado" {
+		t.Errorf("first badge %q", badge)
+	}
+
+	var bigs []string
+	var sizes [][]float64
+	browse(t, ctx, "the public ad shows the photos in order",
+		chromedp.Click(`.my-ad h3 a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.gallery-main img`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector(".gallery-main img").complete`, nil),
+		chromedp.Evaluate(`[...document.querySelectorAll(".gallery-thumbs a")].map(a => a.dataset.large)`, &bigs),
+		chromedp.Evaluate(`Promise.all([...document.querySelectorAll(".gallery-thumbs a")].map(a => new Promise(r => { const i = new Image(); i.onload = () => r([i.naturalWidth, i.naturalHeight]); i.src = a.dataset.large; })))`, &sizes,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+	)
+	if len(sizes) != 3 {
+		t.Fatalf("gallery sizes: %v", sizes)
+	}
+	// Chosen order: painel (640×480), lateral (800×600), celular (upright: 600×800).
+	want := [][]float64{{640, 480}, {800, 600}, {600, 800}}
+	for i := range want {
+		if sizes[i][0] != want[i][0] || sizes[i][1] != want[i][1] {
+			t.Errorf("photo %d is %v, want %v", i+1, sizes[i], want[i])
+		}
+	}
+	for _, u := range bigs {
+		resp, err := http.Get(base + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if bytes.Contains(body, []byte("Exif")) || bytes.Contains(body, []byte("GPS")) {
+			t.Errorf("%s carries EXIF", u)
+		}
+	}
+	var title string
+	browse(t, ctx, "title", chromedp.Text("h1", &title, chromedp.ByQuery))
+	if !strings.Contains(title, "Yamaha MT-07") {
+		t.Errorf("ad title %q", title)
+	}
+}
