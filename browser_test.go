@@ -110,10 +110,15 @@ func TestBrowserPostAnAd(t *testing.T) {
 		chromedp.SendKeys("#f-senha", "vento sul amarelo", chromedp.ByQuery),
 		chromedp.SendKeys("#f-senha_confirmacao", "vento sul amarelo", chromedp.ByQuery),
 		chromedp.SendKeys("#f-telefone", "(41) 99876-5432", chromedp.ByQuery),
+	)
+	browse(t, ctx, "choose the state and see its cities",
+		chromedp.Poll(`typeof htmx !== "undefined"`, nil),
 		chromedp.SetValue("#f-estado", "PR", chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelector("#f-estado").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
 		chromedp.Poll(`document.querySelectorAll("#f-cidade option").length > 300`, nil),
 		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-cidade"); s.value = [...s.options].find(o => o.text === "Curitiba").value; })()`, nil),
+	)
+	browse(t, ctx, "submit the sign-up",
 		chromedp.Click(`form[action="/cadastro"] button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//a[contains(., "Olá, Carla")]`),
 	)
