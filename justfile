@@ -19,3 +19,11 @@ test *args:
 # Apply the migrations and reference data to the configured database.
 migrate:
     go run . migrate
+
+# Fill the site with the demo accounts and their ads (photos through the worker).
+seed *args:
+    go run . seed {{args}}
+
+# Remove the demo accounts and everything they own.
+wipe *args:
+    go run . wipe {{args}}

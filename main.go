@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -24,6 +25,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"motando/fixtures"
+	"motando/fixtures/demo"
 	"motando/handlers"
 	"motando/models"
 	"motando/ratelimit"
@@ -39,6 +41,11 @@ Commands:
   migrate    apply the database migrations and reference data, then exit
   createadmin EMAIL
              give the account with this e-mail access to /admin
+  seed [--ads N] [--seed S] [--bulk N]
+             create the demo accounts and their ads (photos through the worker);
+             --bulk inserts N published ads straight into the database
+  wipe [--yes]
+             remove the demo accounts and everything they own
 
 Configuration comes from the environment; see README.md.
 `
@@ -65,7 +72,11 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "motando: %v\n", err)
 		return 2
 	}
-	setupLogging(cfg)
+	level := slog.LevelInfo
+	if cmd == "seed" || cmd == "wipe" {
+		level = slog.LevelWarn // their own progress is the output
+	}
+	setupLogging(cfg, level)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -77,6 +88,10 @@ func run(args []string, stderr io.Writer) int {
 		err = migrate(ctx, cfg)
 	case "createadmin":
 		err = createAdmin(ctx, cfg, rest)
+	case "seed":
+		err = seed(ctx, cfg, rest, stderr)
+	case "wipe":
+		err = wipe(ctx, cfg, rest, os.Stdin, stderr)
 	default:
 		fmt.Fprintf(stderr, "motando: unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -88,12 +103,13 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-func setupLogging(cfg *config) {
+func setupLogging(cfg *config, level slog.Level) {
 	var h slog.Handler
+	opts := &slog.HandlerOptions{Level: level}
 	if cfg.Production {
-		h = slog.NewJSONHandler(os.Stderr, nil)
+		h = slog.NewJSONHandler(os.Stderr, opts)
 	} else {
-		h = slog.NewTextHandler(os.Stderr, nil)
+		h = slog.NewTextHandler(os.Stderr, opts)
 	}
 	slog.SetDefault(slog.New(h).With("role", cfg.Role))
 }
@@ -241,6 +257,70 @@ func createAdmin(ctx context.Context, cfg *config, args []string) error {
 		return err
 	}
 	fmt.Printf("%s is now an admin.\n", email)
+	return nil
+}
+
+// seed creates the demo data, running a worker of its own on the queue so
+// that the ads are published even when no other worker runs.
+func seed(ctx context.Context, cfg *config, args []string, out io.Writer) error {
+	flags := flag.NewFlagSet("seed", flag.ContinueOnError)
+	flags.SetOutput(out)
+	ads := flags.Int("ads", 0, "ads to add (default: 3 per demo account created now)")
+	seedValue := flags.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	bulk := flags.Int("bulk", 0, "insert this many published ads straight into the database, for benchmarks")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	svc, err := openServices(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	seeder := &demo.Seeder{DB: svc.db, Store: svc.store, Queue: svc.queue, TTL: cfg.AdTTL, Out: out}
+	if *bulk > 0 {
+		return seeder.Bulk(ctx, *bulk, *seedValue)
+	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	runner, _ := newWorker(cfg, svc)
+	done := make(chan struct{})
+	go func() { runner.Run(workCtx); close(done) }()
+	err = seeder.Seed(ctx, demo.SeedOptions{Ads: *ads, Seed: *seedValue})
+	stopWork()
+	<-done
+	return err
+}
+
+// wipe removes the demo data after a confirmation (or --yes).
+func wipe(ctx context.Context, cfg *config, args []string, in io.Reader, out io.Writer) error {
+	flags := flag.NewFlagSet("wipe", flag.ContinueOnError)
+	flags.SetOutput(out)
+	yes := flags.Bool("yes", false, "do not ask for confirmation")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	svc, err := openServices(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	if !*yes {
+		users, err := svc.db.DemoUsers(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Isto remove as %d contas de demonstração e tudo o que é delas (anúncios, fotos, mensagens). Continuar? [s/N] ", len(users))
+		answer, _ := bufio.NewReader(in).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "s" && a != "sim" && a != "y" && a != "yes" {
+			fmt.Fprintln(out, "Nada foi removido.")
+			return nil
+		}
+	}
+	seeder := &demo.Seeder{DB: svc.db, Store: svc.store, Queue: svc.queue, Out: out}
+	sum, err := seeder.Wipe(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Removidas %d contas de demonstração e %d anúncios.\n", sum.Accounts, sum.Ads)
 	return nil
 }
 

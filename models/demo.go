@@ -105,3 +105,26 @@ func (db *DB) DeleteDemoRows(ctx context.Context) (int64, error) {
 	}
 	return users, nil
 }
+
+// StatusCounts counts the ads among ids by status, and returns one that
+// failed, if any.
+func (db *DB) StatusCounts(ctx context.Context, ids []uint64) (map[string]int, *Ad, error) {
+	var ads []Ad
+	counts := map[string]int{}
+	for start := 0; start < len(ids); start += 1000 {
+		var part []Ad
+		end := min(start+1000, len(ids))
+		if err := db.WithContext(ctx).Select("id", "status", "status_reason").Where("id IN ?", ids[start:end]).Find(&part).Error; err != nil {
+			return nil, nil, fmt.Errorf("read ad statuses: %w", err)
+		}
+		ads = append(ads, part...)
+	}
+	var failed *Ad
+	for i, ad := range ads {
+		counts[ad.Status]++
+		if ad.Status == StatusFailed && failed == nil {
+			failed = &ads[i]
+		}
+	}
+	return counts, failed, nil
+}
