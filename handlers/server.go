@@ -57,6 +57,8 @@ type Server struct {
 	db         *models.DB
 	places     *models.Places
 	catalog    atomic.Pointer[models.Catalog]
+	names      atomic.Pointer[map[string][2]uint32] // folded catalog names, for the search
+	counts     *searchCache
 	store      storage.Storage
 	queue      worker.Queue
 	media      storage.Storage // nil unless /media/ is served
@@ -100,7 +102,8 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 	if cfg.ServeMedia {
 		s.media = cfg.Store
 	}
-	s.catalog.Store(cfg.Catalog)
+	s.setCatalog(cfg.Catalog)
+	s.counts = newSearchCache(30*time.Second, 2000)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -144,6 +147,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(s.loadSession, s.csrf)
 
 	app.Get("/", s.homeShow)
+	app.Get("/motos", s.searchShow)
+	app.Get("/sitemap.xml", s.sitemap)
+	app.Get("/robots.txt", s.robots)
 	app.Get("/catalogo/modelos", s.catalogModels)
 	app.Get("/catalogo/versoes", s.catalogVersions)
 	app.Get("/localidades/cidades", s.placesCities)
@@ -182,6 +188,15 @@ func (s *Server) routes(app *fiber.App) {
 
 	admin := app.Group("/admin", s.requireAdmin)
 	admin.Get("/", s.adminDashboard)
+}
+
+// setCatalog replaces the in-memory catalog (and the search's name index).
+func (s *Server) setCatalog(cat *models.Catalog) {
+	if cat == nil {
+		return
+	}
+	s.catalog.Store(cat)
+	s.names.Store(nameIndex(cat))
 }
 
 // securityHeaders sets the headers every answer carries. The policy allows

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"motando/models"
+)
+
+// sitemapSize is the most URLs one sitemap file may list.
+const sitemapSize = 50_000
+
+// sitemap lists the public pages for search engines: GET /sitemap.xml.
+// Past 50,000 ads it is an index of pages, /sitemap.xml?pagina=N.
+func (s *Server) sitemap(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	total, err := s.db.CountAds(ctx, models.SearchFilter{})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	pages := int((total + sitemapSize - 1) / sitemapSize)
+	page, _ := strconv.Atoi(c.Query("pagina"))
+	if pages > 1 && page == 0 {
+		var b strings.Builder
+		b.WriteString(xml.Header + `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+		for p := 1; p <= pages; p++ {
+			fmt.Fprintf(&b, "<sitemap><loc>%s/sitemap.xml?pagina=%d</loc></sitemap>\n", s.baseURL, p)
+		}
+		b.WriteString("</sitemapindex>\n")
+		return c.SendString(b.String())
+	}
+	if page == 0 {
+		page = 1
+	}
+	if page > max(pages, 1) {
+		return fiber.ErrNotFound
+	}
+	w := bufio.NewWriter(c.Response().BodyWriter())
+	w.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	if page == 1 {
+		fmt.Fprintf(w, "<url><loc>%s/</loc></url>\n<url><loc>%s/motos</loc></url>\n", s.baseURL, s.baseURL)
+	}
+	err = s.db.ListedAdPages(ctx, (page-1)*sitemapSize, sitemapSize, func(ad models.Ad) error {
+		_, err := fmt.Fprintf(w, "<url><loc>%s%s</loc><lastmod>%s</lastmod></url>\n",
+			s.baseURL, xmlEscape(s.cardOf(&ad).URL), ad.Updated.UTC().Format("2006-01-02"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteString("</urlset>\n")
+	return w.Flush()
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// robots tells crawlers what to skip and where the sitemap is:
+// GET /robots.txt.
+func (s *Server) robots(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.SendString("User-agent: *\n" +
+		"Disallow: /conta\nDisallow: /meus-anuncios\nDisallow: /anuncios/\nDisallow: /mensagens\nDisallow: /admin\n" +
+		"Disallow: /entrar\nDisallow: /cadastro\nDisallow: /senha/\n" +
+		"Sitemap: " + s.baseURL + "/sitemap.xml\n")
+}
