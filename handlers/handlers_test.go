@@ -23,6 +23,7 @@ import (
 	"motando/models"
 	"motando/ratelimit"
 	"motando/session"
+	"motando/storage"
 	"motando/worker"
 )
 
@@ -38,8 +39,12 @@ func newTestApp(t *testing.T, db *models.DB, opts ...func(*Config)) *fiber.App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	store, err := storage.NewLocal(t.TempDir(), "/media/")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := Config{
-		DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test",
+		DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test", Store: store,
 		Sessions: session.NewDBStore(db, session.DefaultLifetimes),
 		Secret:   []byte("test-secret-test-secret-test-secret!"),
 		Limits:   ratelimit.NewMemory(15 * time.Minute),
