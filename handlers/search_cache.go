@@ -4,13 +4,15 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"motando/models"
 )
 
 // searchCache keeps the count and facet counts of recent searches for a
 // short while: they cost grouped scans, and a person refining a search, or
 // many people landing on the same one, would otherwise recompute them on
-// every request. The results themselves are always read fresh.
+// every request.
 type searchCache struct {
 	ttl     time.Duration
 	max     int
@@ -52,4 +54,60 @@ func (c *searchCache) put(key string, e searchCounts) {
 	}
 	e.at = time.Now()
 	c.entries[key] = e
+}
+
+// fragmentCache keeps the rendered results of recent searches for a few
+// seconds, so that a popular search is rendered once per interval whatever
+// the traffic; concurrent misses of one key render it once. The fragment
+// holds nothing personal: the page around it is rendered per visitor.
+type fragmentCache struct {
+	ttl     time.Duration
+	max     int
+	group   singleflight.Group
+	mu      sync.Mutex
+	entries map[string]fragment
+}
+
+// fragment is a rendered results region and the count it shows.
+type fragment struct {
+	html  []byte
+	total int64
+	at    time.Time
+}
+
+func newFragmentCache(ttl time.Duration, max int) *fragmentCache {
+	return &fragmentCache{ttl: ttl, max: max, entries: map[string]fragment{}}
+}
+
+// get returns the fragment of key, rendering it with make when it is
+// missing or stale.
+func (c *fragmentCache) get(key string, make func() (fragment, error)) (fragment, error) {
+	c.mu.Lock()
+	f, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && time.Since(f.at) <= c.ttl {
+		return f, nil
+	}
+	v, err, _ := c.group.Do(key, func() (any, error) {
+		f, err := make()
+		if err != nil {
+			return f, err
+		}
+		f.at = time.Now()
+		c.mu.Lock()
+		if len(c.entries) >= c.max {
+			for k, old := range c.entries {
+				if time.Since(old.at) > c.ttl || len(c.entries) >= c.max {
+					delete(c.entries, k)
+				}
+			}
+		}
+		c.entries[key] = f
+		c.mu.Unlock()
+		return f, nil
+	})
+	if err != nil {
+		return fragment{}, err
+	}
+	return v.(fragment), nil
 }

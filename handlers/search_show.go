@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,30 +30,45 @@ type facetGroup struct {
 
 // searchShow is the search and listing: GET /motos. With htmx it answers
 // the results partial; a pasted URL, a history restore or a browser without
-// JavaScript get the whole page.
+// JavaScript get the whole page around the same partial. The partial is
+// shared by everyone asking the same search within a few seconds.
 func (s *Server) searchShow(c *fiber.Ctx) error {
 	raw, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		raw = url.Values{}
 	}
 	q := s.parseSearch(raw)
-	data, err := s.searchResults(c.UserContext(), q)
+	key := q.url("pagina", strconv.Itoa(q.Page)) + "\x00" + strings.Join(q.Notes, "\x00")
+	frag, err := s.results.get(key, func() (fragment, error) {
+		data, err := s.searchResults(c.UserContext(), q)
+		if err != nil {
+			return fragment{}, err
+		}
+		var buf bytes.Buffer
+		if err := s.views.Render(&buf, "partials/search_results", data); err != nil {
+			return fragment{}, err
+		}
+		return fragment{html: buf.Bytes(), total: data["Total"].(int64)}, nil
+	})
 	if err != nil {
 		return err
 	}
+	c.Vary("HX-Request")
 	if isPartial(c) {
-		return s.render(c, fiber.StatusOK, "partials/search_results", data)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Send(frag.html)
 	}
 	cat := s.catalog.Load()
-	data["Heading"] = s.searchTitle(q)
-	data["Title"] = data["Heading"].(string) + " — Motando"
-	data["Description"] = "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem."
-	data["Brands"] = cat.Brands
-	data["States"] = s.places.States
-	data["Models"] = cat.Models(q.Filter.BrandID)
-	data["Cities"] = s.places.Cities(q.Filter.StateID)
-	data["Types"], data["Colors"], data["Orders"] = models.AdTypes, models.AdColors, models.SearchOrders
-	return s.render(c, fiber.StatusOK, "pages/search", data)
+	heading := s.searchTitle(q)
+	return s.render(c, fiber.StatusOK, "pages/search", fiber.Map{
+		"Title": heading + " — Motando", "Heading": heading, "Total": frag.total,
+		"Description": "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem.",
+		"Results":     template.HTML(frag.html), //nolint:gosec // rendered by html/template above
+		"Values":      q.Values, "Order": q.Order, "Orders": models.SearchOrders,
+		"Brands":      cat.Brands, "States": s.places.States,
+		"Models":      cat.Models(q.Filter.BrandID), "Cities": s.places.Cities(q.Filter.StateID),
+		"Types":       models.AdTypes, "Colors": models.AdColors,
+	})
 }
 
 // searchTitle names the page after the search: "Honda MT-07 à venda em

@@ -269,8 +269,10 @@ func TestSearchQueryCountIsFixed(t *testing.T) {
 	var queries atomic.Int64
 	db.Callback().Query().Before("gorm:query").Register("test:count", func(*gorm.DB) { queries.Add(1) })
 	db.Callback().Row().Before("gorm:row").Register("test:count", func(*gorm.DB) { queries.Add(1) })
+	// Each measured URL is a search not rendered yet whose counts are
+	// cached (the counts do not depend on the page).
 	measure := func(path string) int64 {
-		get(t, app, path) // fills the count cache
+		get(t, app, path+"&pagina=2")
 		queries.Store(0)
 		get(t, app, path)
 		return queries.Load()
@@ -284,8 +286,10 @@ func TestSearchQueryCountIsFixed(t *testing.T) {
 	if one != many || one > 3 {
 		t.Errorf("queries for 1 card: %d, for 24 cards: %d (want equal and at most 3)", one, many)
 	}
-	homeOne := measure("/")
-	if homeOne > 4 {
+	queries.Store(0)
+	get(t, app, "/")
+	homeOne := queries.Load()
+	if homeOne > 6 {
 		t.Errorf("home page: %d queries", homeOne)
 	}
 }

@@ -59,6 +59,8 @@ type Server struct {
 	catalog    atomic.Pointer[models.Catalog]
 	names      atomic.Pointer[map[string][2]uint32] // folded catalog names, for the search
 	counts     *searchCache
+	results    *fragmentCache
+	views      *html.Engine
 	store      storage.Storage
 	queue      worker.Queue
 	media      storage.Storage // nil unless /media/ is served
@@ -104,6 +106,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 	}
 	s.setCatalog(cfg.Catalog)
 	s.counts = newSearchCache(30*time.Second, 2000)
+	s.results = newFragmentCache(5*time.Second, 2000)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -114,6 +117,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 	if err := engine.Load(); err != nil {
 		return nil, err
 	}
+	s.views = engine
 
 	app := fiber.New(fiber.Config{
 		Views:                 engine,
