@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -208,5 +209,75 @@ func TestBrowserPostAnAd(t *testing.T) {
 	browse(t, ctx, "title", chromedp.Text("h1", &title, chromedp.ByQuery))
 	if !strings.Contains(title, "Yamaha MT-07") {
 		t.Errorf("ad title %q", title)
+	}
+}
+
+// cardIDs reads the ad ids of the result cards, in order.
+const cardIDs = `[...document.querySelectorAll("#resultados .card a")].map(a => a.getAttribute("href").split("/")[2]).join(",")`
+
+// Typing in the search updates the results and the URL; Back shows the
+// previous results again; without JavaScript the same search returns the
+// same ads.
+func TestBrowserSearch(t *testing.T) {
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := []string{"MOTANDO_ADDR=" + addr}
+	if err := <-startMotando(t, dir, env, "seed", "--bulk", "150", "--seed", "3").done; err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	site := startMotando(t, dir, env)
+	defer site.stop()
+	base := "http://" + addr
+	waitForPage(t, base+"/")
+
+	var allCount, hondaCount, hondaIDs, url1, url2, restored string
+	browse(t, ctx, "open the listing",
+		chromedp.Navigate(base+"/motos"),
+		chromedp.Poll(`typeof htmx !== "undefined"`, nil),
+		chromedp.Text(".count strong", &allCount, chromedp.ByQuery),
+	)
+	browse(t, ctx, "type a brand in the search",
+		chromedp.SendKeys("#f-q", "honda", chromedp.ByQuery),
+		chromedp.Poll(`location.search.includes("q=honda")`, nil),
+		chromedp.Poll(`document.querySelector(".count strong").textContent !== "`+allCount+`"`, nil),
+		chromedp.Text(".count strong", &hondaCount, chromedp.ByQuery),
+		chromedp.Evaluate(cardIDs, &hondaIDs),
+		chromedp.Evaluate(`location.href`, &url1),
+	)
+	if !strings.Contains(hondaIDs, ",") {
+		t.Fatalf("no Honda results: %q", hondaIDs)
+	}
+	browse(t, ctx, "order by price",
+		chromedp.SetValue("#f-ordem", "menor_preco", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("#f-ordem").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
+		chromedp.Poll(`location.search.includes("ordem=menor_preco")`, nil),
+		chromedp.Evaluate(`location.href`, &url2),
+	)
+	browse(t, ctx, "Back restores the previous results",
+		chromedp.NavigateBack(),
+		chromedp.Poll(`location.href === "`+url1+`"`, nil),
+		chromedp.Poll(`document.querySelector(".count strong") && `+cardIDs+` === "`+hondaIDs+`"`, nil),
+		chromedp.Evaluate(cardIDs, &restored),
+	)
+	if restored != hondaIDs || url1 == url2 {
+		t.Errorf("after Back: %s (%s), want %s", restored, url1, hondaIDs)
+	}
+
+	// The same search without JavaScript, through the form.
+	noJS, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	var plainIDs, plainURL string
+	browse(t, noJS, "search without JavaScript",
+		emulation.SetScriptExecutionDisabled(true),
+		chromedp.Navigate(base+"/motos"),
+		chromedp.SendKeys("#f-q", "honda", chromedp.ByQuery),
+		chromedp.Submit("#f-q", chromedp.ByQuery),
+		chromedp.WaitVisible(`//p[@class="count"]`),
+		chromedp.Evaluate(`location.href`, &plainURL),
+		chromedp.Evaluate(cardIDs, &plainIDs),
+	)
+	if plainIDs != hondaIDs || !strings.Contains(plainURL, "q=honda") {
+		t.Errorf("without JavaScript: %s at %s, want %s", plainIDs, plainURL, hondaIDs)
 	}
 }
