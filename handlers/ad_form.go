@@ -202,6 +202,7 @@ func (s *Server) adFormData(f *form, photos []photoItem) fiber.Map {
 		"Types": models.AdTypes, "Origins": models.AdOrigins, "Colors": models.AdColors, "Brakes": models.AdBrakes,
 		"Ignitions": models.AdIgnitions, "Refrigeration": models.AdRefrigeration, "Optionals": models.AdOptionals,
 		"MaxPhotos": models.MaxPhotos, "NextYear": time.Now().Year() + 1,
+		"Models": []models.Model(nil), "Versions": []models.Version(nil), "Cities": []models.City(nil),
 	}
 	if id, err := strconv.ParseUint(f.Values["marca"], 10, 32); err == nil {
 		data["Models"] = cat.Models(uint32(id))

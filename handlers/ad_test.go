@@ -487,3 +487,22 @@ func TestFailedAdShowsWhyAndRetries(t *testing.T) {
 		t.Errorf("after the retry: %s", got.Status)
 	}
 }
+
+// An account without a city in its profile (an admin made on the command
+// line) still gets the forms.
+func TestFormsWithoutProfilePlace(t *testing.T) {
+	db := modelstest.Open(t, "sqlite")
+	s := newSite(t, db)
+	hash, _ := models.HashPassword("cavalo bateria grampo")
+	if err := db.CreateUser(context.Background(), &models.User{Email: "semcidade@exemplo.com", Fullname: "Sem Cidade", Password: hash}, &models.Profile{}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, s.app)
+	b.get("/entrar")
+	b.post("/entrar", url.Values{"email": {"semcidade@exemplo.com"}, "senha": {"cavalo bateria grampo"}})
+	for _, path := range []string{"/anuncios/novo", "/conta", "/conta/senha", "/meus-anuncios"} {
+		if status, _ := b.get(path); status != 200 {
+			t.Errorf("%s: %d", path, status)
+		}
+	}
+}

@@ -68,13 +68,13 @@ func (s *Server) renderProfile(c *fiber.Ctx, status int, f *form) error {
 	if st, ok := s.places.StateByUF(f.Values["estado"]); ok {
 		cities = s.places.Cities(st.ID)
 	}
-	var models_ []models.Model
+	var wantedModels []models.Model
 	if id, err := strconv.ParseUint(f.Values["marca_desejada"], 10, 32); err == nil {
-		models_ = cat.Models(uint32(id))
+		wantedModels = cat.Models(uint32(id))
 	}
 	return s.render(c, status, "pages/profile", fiber.Map{
 		"Title": "Minha conta — Motando", "Form": f, "States": s.places.States, "Cities": cities,
-		"Brands": cat.Brands, "Models": models_, "Email": currentUser(c).Email, "Member": currentUser(c).Created,
+		"Brands": cat.Brands, "Models": wantedModels, "Email": currentUser(c).Email, "Member": currentUser(c).Created,
 	})
 }
 

@@ -44,15 +44,21 @@ var brasilia = func() *time.Location {
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset":     s.assets.url,
-		"thousands": thousands,
-		"money":     money,
-		"km":        func(n int) string { return thousands(int64(n)) + " km" },
-		"localTime": func(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") },
-		"localDate": func(t time.Time) string { return t.In(brasilia).Format("02/01/2006") },
-		"phone":     formatPhone,
-		"dict":      dict,
-		"add":       func(a, b int) int { return a + b },
+		"asset":          s.assets.url,
+		"thousands":      thousands,
+		"money":          money,
+		"km":             func(n int) string { return thousands(int64(n)) + " km" },
+		"localTime":      func(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") },
+		"localDate":      func(t time.Time) string { return t.In(brasilia).Format("02/01/2006") },
+		"phone":          formatPhone,
+		"dict":           dict,
+		"add":            func(a, b int) int { return a + b },
+		"cityOptions":    cityOptions,
+		"stateOptions":   stateOptions,
+		"brandOptions":   brandOptions,
+		"modelOptions":   modelOptions,
+		"versionOptions": versionOptions,
+		"choiceOptions":  choiceOptions,
 	}
 }
 

@@ -49,3 +49,33 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchPage measures the whole /motos page of a search whose
+// results are rendered already: the cost of the page around them.
+func BenchmarkSearchPage(b *testing.B) {
+	dsn := os.Getenv("MOTANDO_BENCH_MYSQL_DSN")
+	if dsn == "" {
+		b.Skip("MOTANDO_BENCH_MYSQL_DSN is not set")
+	}
+	cfg, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := models.OpenMySQL(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	app := newTestApp(&testing.T{}, db)
+	for _, path := range []string{"/motos?marca=7&estado=MG", "/motos?pagina=300"} {
+		b.Run(path, func(b *testing.B) {
+			for b.Loop() {
+				resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
+				if err != nil || resp.StatusCode != 200 {
+					b.Fatal(err, resp.StatusCode)
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+}

@@ -79,35 +79,42 @@ func newFragmentCache(ttl time.Duration, max int) *fragmentCache {
 	return &fragmentCache{ttl: ttl, max: max, entries: map[string]fragment{}}
 }
 
-// get returns the fragment of key, rendering it with make when it is
-// missing or stale.
+// get returns the fragment of key. A missing one is rendered by make (once
+// for concurrent callers); a stale one is returned as it is while make
+// renders its successor in the background, so that no visitor waits for
+// an expired entry.
 func (c *fragmentCache) get(key string, make func() (fragment, error)) (fragment, error) {
 	c.mu.Lock()
 	f, ok := c.entries[key]
 	c.mu.Unlock()
-	if ok && time.Since(f.at) <= c.ttl {
+	if ok {
+		if time.Since(f.at) > c.ttl {
+			c.group.DoChan(key, func() (any, error) { return c.fill(key, make) })
+		}
 		return f, nil
 	}
-	v, err, _ := c.group.Do(key, func() (any, error) {
-		f, err := make()
-		if err != nil {
-			return f, err
-		}
-		f.at = time.Now()
-		c.mu.Lock()
-		if len(c.entries) >= c.max {
-			for k, old := range c.entries {
-				if time.Since(old.at) > c.ttl || len(c.entries) >= c.max {
-					delete(c.entries, k)
-				}
-			}
-		}
-		c.entries[key] = f
-		c.mu.Unlock()
-		return f, nil
-	})
+	v, err, _ := c.group.Do(key, func() (any, error) { return c.fill(key, make) })
 	if err != nil {
 		return fragment{}, err
 	}
 	return v.(fragment), nil
+}
+
+func (c *fragmentCache) fill(key string, make func() (fragment, error)) (fragment, error) {
+	f, err := make()
+	if err != nil {
+		return f, err
+	}
+	f.at = time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.max {
+		for k, old := range c.entries {
+			if time.Since(old.at) > 10*c.ttl || len(c.entries) >= c.max {
+				delete(c.entries, k)
+			}
+		}
+	}
+	c.entries[key] = f
+	return f, nil
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,8 +40,13 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	q := s.parseSearch(raw)
 	key := q.url("pagina", strconv.Itoa(q.Page)) + "\x00" + strings.Join(q.Notes, "\x00")
+	// The rendering may outlive this request (a background refresh), so it
+	// must not use the request's context or anything of Fiber's.
+	base := context.WithoutCancel(c.UserContext())
 	frag, err := s.results.get(key, func() (fragment, error) {
-		data, err := s.searchResults(c.UserContext(), q)
+		ctx, cancel := context.WithTimeout(base, 30*time.Second)
+		defer cancel()
+		data, err := s.searchResults(ctx, q)
 		if err != nil {
 			return fragment{}, err
 		}
