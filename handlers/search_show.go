@@ -71,9 +71,9 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 		"Description": "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem.",
 		"Results":     template.HTML(frag.html), //nolint:gosec // rendered by html/template above
 		"Values":      q.Values, "Order": q.Order, "Orders": models.SearchOrders,
-		"Brands":      cat.Brands, "States": s.places.States,
-		"Models":      cat.Models(q.Filter.BrandID), "Cities": s.places.Cities(q.Filter.StateID),
-		"Types":       models.AdTypes, "Colors": models.AdColors,
+		"Brands": cat.Brands, "States": s.places.States,
+		"Models": cat.Models(q.Filter.BrandID), "Cities": s.places.Cities(q.Filter.StateID),
+		"Types": models.AdTypes, "Colors": models.AdColors,
 	})
 }
 
