@@ -212,6 +212,9 @@ func TestBrowserPostAnAd(t *testing.T) {
 	}
 }
 
+// htmxIdle holds when no htmx request is in flight.
+const htmxIdle = `document.querySelector(".htmx-request") === null`
+
 // cardIDs reads the ad ids of the result cards, in order.
 const cardIDs = `[...document.querySelectorAll("#resultados .card a")].map(a => a.getAttribute("href").split("/")[2]).join(",")`
 
@@ -239,8 +242,10 @@ func TestBrowserSearch(t *testing.T) {
 	)
 	browse(t, ctx, "type a brand in the search",
 		chromedp.SendKeys("#f-q", "honda", chromedp.ByQuery),
-		chromedp.Poll(`location.search.includes("q=honda")`, nil),
+		chromedp.Poll(`location.search.includes("q=honda") && `+htmxIdle, nil),
 		chromedp.Poll(`document.querySelector(".count strong").textContent !== "`+allCount+`"`, nil),
+		chromedp.Sleep(700*time.Millisecond),
+		chromedp.Poll(htmxIdle, nil),
 		chromedp.Text(".count strong", &hondaCount, chromedp.ByQuery),
 		chromedp.Evaluate(cardIDs, &hondaIDs),
 		chromedp.Evaluate(`location.href`, &url1),
@@ -249,9 +254,8 @@ func TestBrowserSearch(t *testing.T) {
 		t.Fatalf("no Honda results: %q", hondaIDs)
 	}
 	browse(t, ctx, "order by price",
-		chromedp.SetValue("#f-ordem", "menor_preco", chromedp.ByQuery),
-		chromedp.Evaluate(`document.querySelector("#f-ordem").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
-		chromedp.Poll(`location.search.includes("ordem=menor_preco")`, nil),
+		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-ordem"); s.value = "menor_preco"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil),
+		chromedp.Poll(`location.search.includes("ordem=menor_preco") && `+htmxIdle, nil),
 		chromedp.Evaluate(`location.href`, &url2),
 	)
 	browse(t, ctx, "Back restores the previous results",

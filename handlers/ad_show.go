@@ -22,26 +22,37 @@ type galleryPhoto struct {
 	Index          int
 }
 
-// adShow renders the ad's page: GET /anuncio/{id}/{slug}. Only a listed,
-// unexpired ad is public; its owner can see it in any state (a preview). A
-// wrong or missing slug is a 301 to the canonical address.
-func (s *Server) adShow(c *fiber.Ctx) error {
+// publicAd reads the ad named by :id if the visitor may see it: a listed,
+// unexpired ad is public; its owner sees it in any state.
+func (s *Server) publicAd(c *fiber.Ctx) (*models.AdPage, error) {
 	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
 	if err != nil {
-		return fiber.ErrNotFound
+		return nil, fiber.ErrNotFound
 	}
 	page, err := s.db.AdPageByID(c.UserContext(), id)
 	if err != nil {
+		return nil, err
+	}
+	u := currentUser(c)
+	owner := u != nil && u.ID == page.Ad.UserID
+	if !isPublic(page.Ad) && !owner {
+		return nil, fiber.ErrNotFound
+	}
+	return page, nil
+}
+
+func isPublic(ad *models.Ad) bool {
+	return ad.Listed && ad.ExpiresAt != nil && ad.ExpiresAt.After(time.Now())
+}
+
+// adShow renders the ad's page: GET /anuncio/{id}/{slug}. A wrong or
+// missing slug is a 301 to the canonical address.
+func (s *Server) adShow(c *fiber.Ctx) error {
+	page, err := s.publicAd(c)
+	if err != nil {
 		return err
 	}
-	ad := page.Ad
-	u := currentUser(c)
-	owner := u != nil && u.ID == ad.UserID
-	public := ad.Listed && ad.ExpiresAt != nil && ad.ExpiresAt.After(time.Now())
-	if !public && !owner {
-		return fiber.ErrNotFound
-	}
-	card := s.cardOf(ad)
+	card := s.cardOf(page.Ad)
 	if c.Path() != card.URL {
 		target := card.URL
 		if q := string(c.Request().URI().QueryString()); q != "" {
@@ -49,7 +60,26 @@ func (s *Server) adShow(c *fiber.Ctx) error {
 		}
 		return c.Redirect(target, fiber.StatusMovedPermanently)
 	}
+	var contact *form
+	if u := currentUser(c); u != nil {
+		p, err := s.db.ProfileOf(c.UserContext(), u.ID)
+		if err != nil {
+			return err
+		}
+		contact = contactForm(u, p.Telephone)
+	} else {
+		contact = contactForm(nil, "")
+	}
+	return s.renderAdPage(c, fiber.StatusOK, page, contact)
+}
 
+// renderAdPage renders the ad's page with its contact form.
+func (s *Server) renderAdPage(c *fiber.Ctx, status int, page *models.AdPage, contact *form) error {
+	ad := page.Ad
+	card := s.cardOf(ad)
+	u := currentUser(c)
+	owner := u != nil && u.ID == ad.UserID
+	public := isPublic(ad)
 	photos := make([]galleryPhoto, len(ad.Images))
 	for i, img := range ad.Images {
 		photos[i] = galleryPhoto{Thumb: s.store.PublicURL(img.ThumbKey), Large: s.store.PublicURL(img.LargeKey),
@@ -79,6 +109,10 @@ func (s *Server) adShow(c *fiber.Ctx) error {
 		"Public":      public,
 		"Share":       shareLinks(canonical, card.Title+" "+card.Years+" por "+card.Price),
 		"JSONLD":      s.adJSONLD(ad, card, photos, canonical),
+		"Form":        contact,
+		"AdID":        ad.ID,
+		"Reasons":     reportReasons,
+		"ReportForm":  newForm(),
 	}
 	if len(photos) > 0 {
 		data["OGImage"] = absoluteURL(s.baseURL, photos[0].Large)
@@ -86,7 +120,7 @@ func (s *Server) adShow(c *fiber.Ctx) error {
 	if !public {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
-	return s.render(c, fiber.StatusOK, "pages/ad_show", data)
+	return s.render(c, status, "pages/ad_show", data)
 }
 
 // specsOf is the tech sheet; the plate is never shown.

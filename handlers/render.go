@@ -62,6 +62,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 	}
 }
 
+// localTime writes a time in Brasília's time: 27/11/2026 14:05.
+func localTime(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") }
+
 // thousands formats an integer the Brazilian way: 12.345.
 func thousands(n int64) string {
 	neg := n < 0

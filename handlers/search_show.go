@@ -61,6 +61,13 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	c.Vary("HX-Request")
 	if isPartial(c) {
+		// The address bar shows the search's canonical URL, not the form's
+		// every (empty) field.
+		pushed := q.url()
+		if q.Page > 1 {
+			pushed = q.url("pagina", strconv.Itoa(q.Page))
+		}
+		c.Set("HX-Push-Url", pushed)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		return c.Send(frag.html)
 	}

@@ -176,6 +176,14 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get("/anuncio/:id", s.adShow)
 	app.Get("/anuncio/:id/:slug", s.adShow)
+	app.Post("/anuncio/:id/mensagens", s.messageCreate)
+	app.Post("/anuncio/:id/denuncia", s.reportCreate)
+	app.Get("/mensagens", s.requireUser, s.inboxShow)
+	app.Get("/mensagens/nao-lidas", s.requireUser, s.unreadBadge)
+	app.Get("/mensagens/:id", s.requireUser, s.inboxShow)
+	app.Post("/mensagens/:id", s.requireUser, s.replyCreate)
+	app.Get("/conversa/:token", s.conversationShow)
+	app.Post("/conversa/:token", s.conversationReply)
 
 	app.Get("/meus-anuncios", s.requireUser, s.myAds)
 	app.Get("/anuncios/novo", s.requireUser, s.adNewShow)
