@@ -142,9 +142,13 @@ func (b *browser) post(target string, form url.Values) (int, string) {
 
 // postRaw submits a form as given, without adding a token.
 func (b *browser) postRaw(target string, form url.Values) (int, string) {
+	return b.do(newFormRequest(target, form))
+}
+
+func newFormRequest(target string, form url.Values) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	return req
 }
 
 // location is where the last answer redirected to.

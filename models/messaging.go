@@ -32,12 +32,16 @@ func (b Buyer) Key() string {
 // then). tokenHash is the hash of the conversation's private link.
 // Concurrent messages are all kept, in order: each is a row.
 func (db *DB) ContactSeller(ctx context.Context, ad *Ad, b Buyer, body, tokenHash string) (*Conversation, bool, error) {
-	conv, created, err := db.contactSeller(ctx, ad, b, body, tokenHash)
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		// A concurrent first message of the same buyer created the
-		// conversation: this one joins it.
+	var conv *Conversation
+	var created bool
+	// A concurrent first message of the same buyer may create the
+	// conversation first (a duplicate key), or MySQL may pick this
+	// transaction as a deadlock victim: both succeed when run again.
+	err := retryConflicts(ctx, func() error {
+		var err error
 		conv, created, err = db.contactSeller(ctx, ad, b, body, tokenHash)
-	}
+		return err
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("contact seller of ad %d: %w", ad.ID, err)
 	}
@@ -81,9 +85,10 @@ func addMessage(tx *gorm.DB, conv *Conversation, author string, userID *uint64, 
 
 // Reply stores a message of one party of a conversation.
 func (db *DB) Reply(ctx context.Context, conv *Conversation, author string, userID *uint64, body string) error {
-	now := db.NowFunc()
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return addMessage(tx, conv, author, userID, body, now)
+	err := retryConflicts(ctx, func() error {
+		return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return addMessage(tx, conv, author, userID, body, db.NowFunc())
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("reply in conversation %d: %w", conv.ID, err)
