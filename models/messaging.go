@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Buyer is who writes to a seller from an ad's page: a signed-in person
@@ -54,7 +55,10 @@ func (db *DB) contactSeller(ctx context.Context, ad *Ad, b Buyer, body, tokenHas
 	var conv Conversation
 	created := false
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Where("classifiedad_id = ? AND buyer_key = ?", ad.ID, key).First(&conv).Error
+		// Locked at once: taking a shared lock first (by the message's
+		// foreign key) and upgrading it later deadlocks concurrent senders.
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("classifiedad_id = ? AND buyer_key = ?", ad.ID, key).First(&conv).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			conv = Conversation{AdID: ad.ID, SellerID: ad.UserID, BuyerID: b.UserID, BuyerKey: key, BuyerName: b.Name,
 				BuyerEmail: NormalizeEmail(b.Email), BuyerPhone: b.Phone, LastMessageAt: now, BuyerToken: tokenHash}
@@ -70,17 +74,21 @@ func (db *DB) contactSeller(ctx context.Context, ad *Ad, b Buyer, body, tokenHas
 	return &conv, created, err
 }
 
-// addMessage inserts a message and counts it unread for the other party.
+// addMessage counts a message unread for the other party and inserts it.
+// The conversation's row is updated first, so that the transaction holds
+// its exclusive lock before the message's foreign key asks for a shared
+// one.
 func addMessage(tx *gorm.DB, conv *Conversation, author string, userID *uint64, body string, now time.Time) error {
-	if err := tx.Create(&Message{ConversationID: conv.ID, Author: author, AuthorUserID: userID, Body: body, Created: now}).Error; err != nil {
-		return err
-	}
 	unread := "seller_unread"
 	if author == AuthorSeller {
 		unread = "buyer_unread"
 	}
-	return tx.Model(&Conversation{}).Where("id = ?", conv.ID).
+	err := tx.Model(&Conversation{}).Where("id = ?", conv.ID).
 		Updates(map[string]any{unread: gorm.Expr(unread + " + 1"), "last_message_at": now}).Error
+	if err != nil {
+		return err
+	}
+	return tx.Create(&Message{ConversationID: conv.ID, Author: author, AuthorUserID: userID, Body: body, Created: now}).Error
 }
 
 // Reply stores a message of one party of a conversation.
