@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"motando/fixtures/demo"
+	"motando/models"
 	"motando/models/modelstest"
 	"motando/photo"
 )
@@ -283,5 +286,80 @@ func TestBrowserSearch(t *testing.T) {
 	)
 	if plainIDs != hondaIDs || !strings.Contains(plainURL, "q=honda") {
 		t.Errorf("without JavaScript: %s at %s, want %s", plainIDs, plainURL, hondaIDs)
+	}
+}
+
+// An anonymous buyer writes about an ad; the seller sees the unread badge,
+// opens the conversation and replies in place; the buyer's e-mail carries
+// the reply and the private link.
+func TestBrowserSellerReplies(t *testing.T) {
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := []string{"MOTANDO_ADDR=" + addr}
+	if err := <-startMotando(t, dir, env, "seed", "--ads", "1", "--seed", "5").done; err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	db, err := models.OpenSQLite(filepath.Join(dir, "data", "motando.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ad models.Ad
+	if err := db.Where("listed = ?", true).First(&ad).Error; err != nil {
+		t.Fatal(err)
+	}
+	seller, _ := db.UserByID(context.Background(), ad.UserID)
+	accounts, _ := demo.Accounts()
+	password := ""
+	for _, a := range accounts {
+		if a.Email == seller.Email {
+			password = a.Password
+		}
+	}
+	site := startMotando(t, dir, env)
+	defer site.stop()
+	base := "http://" + addr
+	waitForPage(t, base+"/")
+
+	adPage := base + "/anuncio/" + strconv.FormatUint(ad.ID, 10)
+	buyer, cancelBuyer := chromedp.NewContext(ctx)
+	defer cancelBuyer()
+	var sent string
+	browse(t, buyer, "an anonymous buyer writes",
+		chromedp.Navigate(adPage),
+		chromedp.WaitVisible("#contato", chromedp.ByQuery),
+		chromedp.SendKeys("#contato #f-nome", "Rafael Souza", chromedp.ByQuery),
+		chromedp.SendKeys("#contato #f-email", "rafael.souza@exemplo.com", chromedp.ByQuery),
+		chromedp.Click(`#contato button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//p[contains(., "Mensagem enviada")]`),
+		chromedp.Text(`p.notice`, &sent, chromedp.ByQuery),
+	)
+
+	var thread string
+	browse(t, ctx, "the seller signs in and sees the unread badge",
+		chromedp.Navigate(base+"/entrar"),
+		chromedp.SendKeys("#f-email", seller.Email, chromedp.ByQuery),
+		chromedp.SendKeys("#f-senha", password, chromedp.ByQuery),
+		chromedp.Click(`form[action="/entrar"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//a[@href="/mensagens"]/span/span[contains(@class, "badge") and .="1"]`),
+	)
+	browse(t, ctx, "open the conversation and reply in place",
+		chromedp.Click(`a[href="/mensagens"]`, chromedp.ByQuery),
+		chromedp.Click(`.conversations a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//li[contains(@class,"message")]//p[contains(., "Tenho interesse")]`),
+		chromedp.Evaluate(`window.__notReloaded = true`, nil),
+		chromedp.SendKeys("#f-resposta", "Está sim! Pode vir ver no sábado.", chromedp.ByQuery),
+		chromedp.Click(`#thread button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//li[contains(@class,"mine")]//p[contains(., "Pode vir ver no sábado.")]`),
+		chromedp.Poll(`window.__notReloaded === true`, nil, chromedp.WithPollingTimeout(time.Second)),
+		chromedp.Text("#thread", &thread, chromedp.ByQuery),
+	)
+	var mail models.Email
+	if err := db.Where("to_addr = ?", "rafael.souza@exemplo.com").First(&mail).Error; err != nil {
+		t.Fatalf("no e-mail to the buyer: %v", err)
+	}
+	if !strings.Contains(mail.Body, "Pode vir ver no sábado.") || !strings.Contains(mail.Body, "/conversa/") {
+		t.Errorf("buyer e-mail: %s", mail.Body)
 	}
 }
