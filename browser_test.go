@@ -279,7 +279,8 @@ func TestBrowserSearch(t *testing.T) {
 		emulation.SetScriptExecutionDisabled(true),
 		chromedp.Navigate(base+"/motos"),
 		chromedp.SendKeys("#f-q", "honda", chromedp.ByQuery),
-		chromedp.Submit("#f-q", chromedp.ByQuery),
+		chromedp.Click(`.search-filters button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.chips`, chromedp.ByQuery), // only the results of a search have chips
 		chromedp.WaitVisible(`//p[@class="count"]`),
 		chromedp.Evaluate(`location.href`, &plainURL),
 		chromedp.Evaluate(cardIDs, &plainIDs),

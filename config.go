@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -35,8 +36,18 @@ type config struct {
 	RedisAddr     string // empty: in-process queue
 	RedisPassword string
 	RedisPrefix   string // prefix of every Redis key
+	RedisTLS      bool   // MOTANDO_REDIS_TLS: OCI Cache and other managed Redis need it
+
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the
+	// client (for the per-address limits); empty: the peer address is the
+	// client.
+	TrustedProxies []string
 
 	OCI *ociSettings // nil: local folders in DataDir
+	// OCILog ships the logs to OCI Logging too; nil when no log OCID is set
+	// for this role.
+	OCILog   *ociLogSettings
+	LogLevel slog.Level
 
 	Secret      string // MOTANDO_SECRET; empty in DEV: kept in DataDir
 	LoginWindow time.Duration
@@ -67,6 +78,13 @@ type ociSettings struct {
 	Auth, ConfigFile, Profile string
 	Endpoint, CopyMode        string
 	PublicURL                 string
+}
+
+// ociLogSettings say where this role's logs go in OCI Logging.
+type ociLogSettings struct {
+	LogID, Endpoint                   string
+	Auth, ConfigFile, Profile, Region string
+	Buffer                            int
 }
 
 // configError names the variable whose value is wrong; main prints it as one
@@ -138,6 +156,13 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 		c.RedisAddr = net.JoinHostPort(host, port)
 		c.RedisPassword = getenv("REDIS_PASSWD")
 		c.RedisPrefix = env("MOTANDO_REDIS_PREFIX", "motando")
+		switch v := strings.ToLower(env("MOTANDO_REDIS_TLS", "false")); v {
+		case "true", "1", "yes":
+			c.RedisTLS = true
+		case "false", "0", "no":
+		default:
+			return nil, &configError{"MOTANDO_REDIS_TLS", v, "must be true or false"}
+		}
 	} else if role != roleAll {
 		return nil, &configError{"REDIS_HOST", "", fmt.Sprintf("-role=%s runs web and worker apart, which needs Redis: set REDIS_HOST", role)}
 	}
@@ -173,6 +198,20 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 	}
 	c.TempRetention = time.Duration(days) * 24 * time.Hour
 
+	if err := c.LogLevel.UnmarshalText([]byte(env("MOTANDO_LOG_LEVEL", "info"))); err != nil {
+		return nil, &configError{"MOTANDO_LOG_LEVEL", getenv("MOTANDO_LOG_LEVEL"), "must be debug, info, warn or error"}
+	}
+	for _, p := range strings.Split(env("MOTANDO_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, &configError{"MOTANDO_TRUSTED_PROXIES", p, "must be IP addresses or CIDR ranges, separated by commas"}
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
 	c.Secret = env("MOTANDO_SECRET", "")
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return nil, &configError{"MOTANDO_SECRET", "(hidden)", "must have at least 32 characters"}
@@ -192,6 +231,23 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 	if ns := env("OCI_OBJSTR_NAMESPACE", ""); ns != "" {
 		if c.OCI, err = loadOCISettings(ns, env); err != nil {
 			return nil, err
+		}
+	}
+	// The web's lines go to the webapp log, the worker's to the workflow
+	// log; a process running both uses the webapp log when it is set.
+	logID := env("WEBAPP_OCI_LOG_ID", "")
+	if role == roleWorker || logID == "" && role == roleAll {
+		logID = env("WORKFLOW_OCI_LOG_ID", "")
+	}
+	if logID != "" {
+		c.OCILog = &ociLogSettings{LogID: logID, Endpoint: env("MOTANDO_OCI_LOGGING_ENDPOINT", ""),
+			Auth: env("MOTANDO_OCI_AUTH", "config_file"), ConfigFile: env("OCI_CONFIG_FILE", "~/.oci/config"),
+			Profile: env("MOTANDO_OCI_PROFILE", "DEFAULT"), Region: env("OCI_REGION_ID", "")}
+		if c.OCILog.Buffer, err = intVar(env, "MOTANDO_OCI_LOG_BUFFER", 10_000, 1, 1_000_000); err != nil {
+			return nil, err
+		}
+		if c.OCILog.Region == "" && c.OCILog.Endpoint == "" {
+			return nil, &configError{"OCI_REGION_ID", "", "must be set when WEBAPP_OCI_LOG_ID or WORKFLOW_OCI_LOG_ID is"}
 		}
 	}
 	return c, nil

@@ -1,6 +1,7 @@
 # Motando — common tasks. `just --list` shows them all.
 
-# Local MariaDB and Redis, as started by docker-compose.yml or on this machine.
+# Local MariaDB and Redis on this machine (root without a password). For the
+# compose stack's MySQL, set MYSQL_USER/MYSQL_PASSWD as in .env.
 mysql_env := "MYSQL_HOST=127.0.0.1 MYSQL_USER=root MYSQL_DBNAME=motandodb"
 redis_env := "REDIS_HOST=127.0.0.1 REDIS_PORT=6379"
 
@@ -27,3 +28,15 @@ seed *args:
 # Remove the demo accounts and everything they own.
 wipe *args:
     go run . wipe {{args}}
+
+# Start MySQL, Redis and the site (-role=all, http://localhost:8000) in containers.
+up *args:
+    docker compose up -d --build {{args}}
+
+# Stop the containers (`just down -v` also drops their data).
+down *args:
+    docker compose down {{args}}
+
+# Build the production image (no credentials): just image gru.ocir.io/NS/motando:1.0.0
+image tag="motando:dev":
+    docker build -f deploy/Dockerfile -t {{tag}} .

@@ -7,12 +7,15 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,7 +30,10 @@ import (
 	"motando/fixtures"
 	"motando/fixtures/demo"
 	"motando/handlers"
+	"motando/logs"
+	"motando/metrics"
 	"motando/models"
+	"motando/ociauth"
 	"motando/ratelimit"
 	"motando/session"
 	"motando/storage"
@@ -41,6 +47,9 @@ Commands:
   migrate    apply the database migrations and reference data, then exit
   createadmin EMAIL
              give the account with this e-mail access to /admin
+  healthcheck [PATH]
+             GET PATH (default /healthz) on MOTANDO_ADDR; exit 0 on 200
+             (the container image's HEALTHCHECK)
   seed [--ads N] [--seed S] [--bulk N]
              create the demo accounts and their ads (photos through the worker);
              --bulk inserts N published ads straight into the database
@@ -66,17 +75,34 @@ func run(args []string, stderr io.Writer) int {
 	if len(rest) > 0 {
 		cmd, rest = rest[0], rest[1:]
 	}
+	if cmd == "healthcheck" {
+		// Before the configuration: the container's HEALTHCHECK runs this
+		// every few seconds and must not open databases or log in to OCI.
+		return healthcheck(rest, stderr)
+	}
 
 	cfg, err := loadConfig(*role, osEnv)
 	if err != nil {
 		fmt.Fprintf(stderr, "motando: %v\n", err)
 		return 2
 	}
-	level := slog.LevelInfo
+	level := cfg.LogLevel
 	if cmd == "seed" || cmd == "wipe" {
 		level = slog.LevelWarn // their own progress is the output
 	}
-	setupLogging(cfg, level)
+	shipper, err := setupLogging(cfg, level)
+	if err != nil {
+		fmt.Fprintf(stderr, "motando: %v\n", err)
+		return 2
+	}
+	if shipper != nil {
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			shipper.Close(ctx) //nolint:errcheck // lines still queued are lost at exit, as counted
+		}()
+	}
+	logShipper = shipper
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -103,15 +129,35 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-func setupLogging(cfg *config, level slog.Level) {
-	var h slog.Handler
+// logShipper is the OCI Logging handler, when one is configured (for the
+// metrics of its drops).
+var logShipper *logs.OCIHandler
+
+// setupLogging sends the logs to stdout — JSON in production, text in
+// development — each line with the request id of its request, and, when a
+// log OCID is set, to OCI Logging as well.
+func setupLogging(cfg *config, level slog.Level) (*logs.OCIHandler, error) {
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(os.Stdout, opts)
 	if cfg.Production {
-		h = slog.NewJSONHandler(os.Stderr, opts)
-	} else {
-		h = slog.NewTextHandler(os.Stderr, opts)
+		h = slog.NewJSONHandler(os.Stdout, opts)
 	}
-	slog.SetDefault(slog.New(h).With("role", cfg.Role))
+	var shipper *logs.OCIHandler
+	if l := cfg.OCILog; l != nil {
+		provider, err := ociauth.Provider(l.Auth, l.ConfigFile, l.Profile)
+		if err != nil {
+			return nil, fmt.Errorf("OCI Logging (%s): %w", l.LogID, err)
+		}
+		host, _ := os.Hostname()
+		shipper, err = logs.NewOCIHandler(logs.OCIConfig{LogID: l.LogID, Source: host, Type: "motando." + cfg.Role,
+			Region: l.Region, Endpoint: l.Endpoint, Provider: provider, Level: level, Buffer: l.Buffer})
+		if err != nil {
+			return nil, err
+		}
+		h = logs.Fanout{h, shipper}
+	}
+	slog.SetDefault(slog.New(logs.ContextHandler{Handler: h}).With("role", cfg.Role))
+	return shipper, nil
 }
 
 // openDB opens the configured database and brings its schema and reference
@@ -153,6 +199,7 @@ type services struct {
 	store    storage.Storage
 	queue    worker.Queue
 	metrics  *worker.Metrics
+	http     *metrics.HTTP
 	sessions session.Store
 	limits   ratelimit.Counter
 }
@@ -162,13 +209,18 @@ func openServices(ctx context.Context, cfg *config) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &services{db: db, metrics: worker.NewMetrics()}
+	s := &services{db: db, metrics: worker.NewMetrics(), http: metrics.NewHTTP()}
 	if s.store, err = openStorage(ctx, cfg); err != nil {
 		db.Close()
 		return nil, err
 	}
 	if cfg.RedisAddr != "" {
-		s.rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword})
+		opts := &redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword}
+		if cfg.RedisTLS {
+			host, _, _ := net.SplitHostPort(cfg.RedisAddr)
+			opts.TLSConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+		}
+		s.rdb = redis.NewClient(opts)
 		s.queue = worker.NewRedisQueue(s.rdb, worker.RedisOptions{Prefix: cfg.RedisPrefix + ":jobs", Visibility: cfg.JobVisibility})
 		s.sessions = session.NewRedisStore(s.rdb, cfg.RedisPrefix, session.DefaultLifetimes)
 		s.limits = ratelimit.NewRedis(s.rdb, cfg.RedisPrefix+":limit:", cfg.LoginWindow)
@@ -216,13 +268,23 @@ func (s *services) readiness() []handlers.Check {
 	return checks
 }
 
+// writeMetrics writes every series of /metrics: requests, jobs, queue
+// depth, publish latency, the database pool and, when logs are shipped to
+// OCI Logging, the lines dropped.
 func (s *services) writeMetrics(ctx context.Context, w io.Writer) {
-	st, err := s.queue.Stats(ctx)
-	if err != nil {
+	s.http.WritePrometheus(w)
+	if st, err := s.queue.Stats(ctx); err == nil {
+		s.metrics.WritePrometheus(w, &st)
+	} else {
 		s.metrics.WritePrometheus(w, nil)
-		return
 	}
-	s.metrics.WritePrometheus(w, &st)
+	if sqlDB, err := s.db.DB.DB(); err == nil {
+		metrics.WriteDBStats(w, sqlDB.Stats())
+	}
+	if logShipper != nil {
+		metrics.WriteCounter(w, "motando_log_lines_dropped_total", "Log lines not shipped to OCI Logging (buffer full or batch refused).", logShipper.Dropped())
+		metrics.WriteCounter(w, "motando_log_lines_sent_total", "Log lines OCI Logging accepted.", logShipper.Sent())
+	}
 }
 
 // createAdmin flags an existing account as admin, or creates one with a
@@ -258,6 +320,38 @@ func createAdmin(ctx context.Context, cfg *config, args []string) error {
 	}
 	fmt.Printf("%s is now an admin.\n", email)
 	return nil
+}
+
+// healthcheck asks the local server for PATH and exits 0 on 200.
+func healthcheck(args []string, stderr io.Writer) int {
+	path := "/healthz"
+	if len(args) > 0 && strings.HasPrefix(args[0], "/") {
+		path = args[0]
+	}
+	addr := os.Getenv("MOTANDO_ADDR")
+	if addr == "" {
+		addr = ":8000"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "healthcheck: MOTANDO_ADDR=%q: %v\n", addr, err)
+		return 1
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(host, port) + path)
+	if err != nil {
+		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "healthcheck: %s answered %d\n", path, resp.StatusCode)
+		return 1
+	}
+	return 0
 }
 
 // seed creates the demo data, running a worker of its own on the queue so
@@ -336,21 +430,30 @@ func serve(ctx context.Context, cfg *config) error {
 		return err
 	}
 	hcfg := handlers.Config{
-		Sessions:   svc.sessions,
-		Limits:     svc.limits,
-		Secret:     secret,
-		DB:         svc.db,
-		Store:      svc.store,
-		Queue:      svc.queue,
-		Production: cfg.Production,
-		BaseURL:    cfg.BaseURL,
-		Ready:      svc.readiness(),
-		ServeMedia: cfg.OCI == nil,
-		AdTTL:      cfg.AdTTL,
-		Metrics:    svc.writeMetrics,
+		Sessions:       svc.sessions,
+		Limits:         svc.limits,
+		Secret:         secret,
+		DB:             svc.db,
+		Store:          svc.store,
+		Queue:          svc.queue,
+		Production:     cfg.Production,
+		BaseURL:        cfg.BaseURL,
+		Ready:          svc.readiness(),
+		ServeMedia:     cfg.OCI == nil,
+		AdTTL:          cfg.AdTTL,
+		HTTPMetrics:    svc.http,
+		TrustedProxies: cfg.TrustedProxies,
+		ReconcileAfter: cfg.ReconcileAfter,
+		Metrics:        svc.writeMetrics,
 	}
 	var app *fiber.App
 	if cfg.Role == roleWorker {
+		// A worker is ready when it can read its queue (the consumer group
+		// answers).
+		hcfg.Ready = append(hcfg.Ready, handlers.Check{Name: "queue", Check: func(ctx context.Context) error {
+			_, err := svc.queue.Stats(ctx)
+			return err
+		}})
 		app, err = handlers.NewOps(hcfg)
 	} else {
 		if hcfg.Places, err = models.LoadPlaces(ctx, svc.db); err != nil {

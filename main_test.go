@@ -185,3 +185,21 @@ func envValue(env []string, name string) string {
 	}
 	return ""
 }
+
+func TestHealthcheckCommand(t *testing.T) {
+	addr := freeAddr(t)
+	t.Setenv("MOTANDO_ADDR", addr)
+	var out strings.Builder
+	if code := healthcheck(nil, &out); code != 1 {
+		t.Errorf("with nothing listening: exit %d", code)
+	}
+	site := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr})
+	defer site.stop()
+	waitForPage(t, "http://"+addr+"/healthz")
+	if code := healthcheck(nil, &out); code != 0 {
+		t.Errorf("with the site up: exit %d (%s)", code, out.String())
+	}
+	if code := healthcheck([]string{"/nao-existe"}, &out); code != 1 {
+		t.Errorf("a 404 path: exit %d", code)
+	}
+}

@@ -153,7 +153,7 @@ func (s *Server) parseAdForm(c *fiber.Ctx, ad *models.Ad) (*form, []string) {
 	ad.OptionalAlarm, ad.OptionalChest = optionals["alarme"], optionals["bau"]
 	ad.OptionalComputer, ad.OptionalGPS = optionals["computador"], optionals["gps"]
 
-	ad.SearchText = searchText(b.Name, m.Name, versionName, ad.SalesPhrase)
+	ad.SearchText = models.SearchText(b.Name, m.Name, versionName, ad.SalesPhrase)
 
 	removed := map[string]bool{}
 	for _, r := range formValues(c, "remover") {
@@ -168,20 +168,6 @@ func (s *Server) parseAdForm(c *fiber.Ctx, ad *models.Ad) (*form, []string) {
 		}
 	}
 	return f, refs
-}
-
-// searchText is what the free-text search matches: brand, model, version and
-// sales phrase, lower-cased.
-func searchText(parts ...string) string {
-	return strings.ToLower(truncateRunes(strings.Join(strings.Fields(strings.Join(parts, " ")), " "), 800))
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }
 
 // checkPhotoCount fails the photo list when it is empty or too long.

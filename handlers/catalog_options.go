@@ -13,9 +13,10 @@ type option struct {
 }
 
 // renderOptions answers the <option> list of a cascading select. The list is
-// served from memory and may be cached briefly by the browser.
+// served from memory; browsers keep it a few seconds only, so that a change
+// of the catalog in the admin area shows at once.
 func (s *Server) renderOptions(c *fiber.Ctx, placeholder string, opts []option) error {
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=5")
 	return s.render(c, fiber.StatusOK, "partials/options", fiber.Map{"Placeholder": placeholder, "Options": opts})
 }
 

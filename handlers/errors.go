@@ -44,7 +44,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		msg = errorMessages[fiber.StatusInternalServerError]
 	}
 	if status >= 500 {
-		slog.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		slog.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if isPartial(c) {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)

@@ -62,7 +62,7 @@ func listed(t *testing.T, db *models.DB, owner *models.User, m models.Model, st 
 	db.First(&b, ad.BrandID)
 	var mm models.Model
 	db.First(&mm, ad.ModelID)
-	ad.SearchText = searchText(b.Name, mm.Name, v.Name, ad.SalesPhrase)
+	ad.SearchText = models.SearchText(b.Name, mm.Name, v.Name, ad.SalesPhrase)
 	if err := db.Create(ad).Error; err != nil {
 		t.Fatal(err)
 	}

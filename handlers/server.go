@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/template/html/v2"
 
+	"motando/metrics"
 	"motando/models"
 	"motando/ratelimit"
 	"motando/session"
@@ -50,29 +52,45 @@ type Config struct {
 	Limits ratelimit.Counter
 	// AdTTL is how long a renewed ad stays up.
 	AdTTL time.Duration
+	// HTTPMetrics counts the requests; nil counts nothing.
+	HTTPMetrics *metrics.HTTP
+	// ReconcileAfter is how long an ad may wait for the worker before the
+	// reconciler enqueues it again; the admin area lists the ads waiting
+	// longer. 2 minutes when zero.
+	ReconcileAfter time.Duration
+	// CatalogRefresh is how often a web process looks for catalog changes
+	// made by other processes. 5 seconds when zero.
+	CatalogRefresh time.Duration
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the
+	// client.
+	TrustedProxies []string
 }
 
 // Server holds the application's state shared by the handlers.
 type Server struct {
-	db         *models.DB
-	places     *models.Places
-	catalog    atomic.Pointer[models.Catalog]
-	names      atomic.Pointer[map[string][2]uint32] // folded catalog names, for the search
-	counts     *searchCache
-	results    *fragmentCache
-	views      *html.Engine
-	store      storage.Storage
-	queue      worker.Queue
-	media      storage.Storage // nil unless /media/ is served
-	production bool
-	baseURL    string
-	ready      []Check
-	metrics    func(ctx context.Context, w io.Writer)
-	sessions   session.Store
-	secret     []byte
-	limits     ratelimit.Counter
-	adTTL      time.Duration
-	assets     *assets
+	db          *models.DB
+	places      *models.Places
+	catalog     atomic.Pointer[models.Catalog]
+	names       atomic.Pointer[map[string][2]uint32] // folded catalog names, for the search
+	counts      *searchCache
+	results     *fragmentCache
+	views       *html.Engine
+	store       storage.Storage
+	queue       worker.Queue
+	media       storage.Storage // nil unless /media/ is served
+	production  bool
+	baseURL     string
+	ready       []Check
+	metrics     func(ctx context.Context, w io.Writer)
+	sessions    session.Store
+	secret      []byte
+	limits      ratelimit.Counter
+	adTTL       time.Duration
+	httpMetrics *metrics.HTTP
+	assets      *assets
+
+	reconcileAfter time.Duration
+	catalogSync    catalogSync
 }
 
 // New builds the Fiber application with every route.
@@ -88,18 +106,22 @@ func NewOps(cfg Config) (*fiber.App, error) {
 
 func newApp(cfg Config, site bool) (*fiber.App, error) {
 	s := &Server{
-		db:         cfg.DB,
-		places:     cfg.Places,
-		production: cfg.Production,
-		baseURL:    cfg.BaseURL,
-		ready:      cfg.Ready,
-		store:      cfg.Store,
-		queue:      cfg.Queue,
-		metrics:    cfg.Metrics,
-		sessions:   cfg.Sessions,
-		secret:     cfg.Secret,
-		limits:     cfg.Limits,
-		adTTL:      cfg.AdTTL,
+		db:          cfg.DB,
+		places:      cfg.Places,
+		production:  cfg.Production,
+		baseURL:     cfg.BaseURL,
+		ready:       cfg.Ready,
+		store:       cfg.Store,
+		queue:       cfg.Queue,
+		metrics:     cfg.Metrics,
+		sessions:    cfg.Sessions,
+		secret:      cfg.Secret,
+		limits:      cfg.Limits,
+		adTTL:       cfg.AdTTL,
+		httpMetrics: cfg.HTTPMetrics,
+
+		reconcileAfter: cmp.Or(cfg.ReconcileAfter, 2*time.Minute),
+		catalogSync:    catalogSync{every: cmp.Or(cfg.CatalogRefresh, 5*time.Second)},
 	}
 	if cfg.ServeMedia {
 		s.media = cfg.Store
@@ -130,8 +152,14 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		// JavaScript carries them all, up to this.
 		BodyLimit:      64 << 20,
 		ReadBufferSize: 16 << 10,
+		// Behind trusted load balancers the client is the one their
+		// X-Forwarded-For names; anyone else's header is ignored.
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		EnableIPValidation:      true,
 	})
-	app.Use(recover.New())
+	app.Use(s.observe, recover.New())
 	app.Use(securityHeaders(cfg.Production))
 	app.Get("/healthz", s.healthCheck)
 	app.Get("/readyz", s.readyCheck)
@@ -148,7 +176,7 @@ func (s *Server) routes(app *fiber.App) {
 	if s.media != nil {
 		app.Get("/media/*", s.mediaShow)
 	}
-	app.Use(s.loadSession, s.csrf)
+	app.Use(s.syncCatalog, s.loadSession, s.csrf)
 
 	app.Get("/", s.homeShow)
 	app.Get("/motos", s.searchShow)
@@ -200,6 +228,36 @@ func (s *Server) routes(app *fiber.App) {
 
 	admin := app.Group("/admin", s.requireAdmin)
 	admin.Get("/", s.adminDashboard)
+	admin.Get("/catalogo", s.adminCatalogShow)
+	admin.Get("/catalogo/marcas/:id", s.adminBrandShow)
+	admin.Get("/catalogo/modelos/:id", s.adminModelShow)
+	admin.Post("/catalogo/marcas/:id/popular", s.adminBrandPopular)
+	admin.Post("/catalogo/:nivel", s.adminCatalogCreate)
+	admin.Post("/catalogo/:nivel/:id/renomear", s.adminCatalogRename)
+	admin.Get("/catalogo/:nivel/:id/excluir", s.adminCatalogDeleteShow)
+	admin.Post("/catalogo/:nivel/:id/excluir", s.adminCatalogDelete)
+	admin.Get("/catalogo/:nivel/:id/mesclar", s.adminCatalogMergeShow)
+	admin.Post("/catalogo/:nivel/:id/mesclar", s.adminCatalogMerge)
+	admin.Get("/anuncios", s.adminAdList)
+	admin.Get("/anuncios/:id", s.adminAdShow)
+	admin.Post("/anuncios/:id/ocultar", s.adminAdHide)
+	admin.Post("/anuncios/:id/reexibir", s.adminAdUnhide)
+	admin.Post("/anuncios/:id/destaque", s.adminAdFeature)
+	admin.Post("/anuncios/:id/denuncias", s.adminReportClose)
+	admin.Get("/usuarios", s.adminUserList)
+	admin.Get("/usuarios/:id", s.adminUserShow)
+	admin.Post("/usuarios/:id/bloquear", s.adminUserBlock)
+	admin.Post("/usuarios/:id/desbloquear", s.adminUserUnblock)
+	admin.Get("/filas", s.adminJobList)
+	admin.Post("/filas/reenviar", s.adminJobRetry)
+	admin.Get("/auditoria", s.adminAuditList)
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // setCatalog replaces the in-memory catalog (and the search's name index).

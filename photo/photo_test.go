@@ -15,15 +15,6 @@ import (
 	"testing/iotest"
 )
 
-// code returns the Code of err if it is an *Error, else "".
-func code(err error) string {
-	var pe *Error
-	if errors.As(err, &pe) {
-		return pe.Code
-	}
-	return ""
-}
-
 // wantCode checks that err is a permanent *Error with the given code and a
 // non-empty message.
 func wantCode(t *testing.T, what string, err error, want string) {

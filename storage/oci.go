@@ -6,25 +6,24 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
-	"github.com/oracle/oci-go-sdk/v65/common/auth"
 	"github.com/oracle/oci-go-sdk/v65/objectstorage"
+
+	"motando/ociauth"
 )
 
 // The ways NewOCI can authenticate (OCIConfig.Auth).
 const (
 	// OCIAuthConfigFile signs requests with the API key named in an OCI
 	// configuration file (OCI_CONFIG_FILE, profile OCIConfig.ConfigProfile).
-	OCIAuthConfigFile = "config_file"
+	OCIAuthConfigFile = ociauth.ConfigFile
 	// OCIAuthInstancePrincipal uses the compute instance's identity.
-	OCIAuthInstancePrincipal = "instance_principal"
+	OCIAuthInstancePrincipal = ociauth.InstancePrincipal
 	// OCIAuthWorkloadIdentity uses the OKE workload identity of the pod.
-	OCIAuthWorkloadIdentity = "workload_identity"
+	OCIAuthWorkloadIdentity = ociauth.WorkloadIdentity
 )
 
 // The ways the OCI backend copies objects (OCIConfig.CopyMode).
@@ -223,44 +222,7 @@ func (c *OCIConfig) normalize() error {
 
 // providerFor builds the configuration provider cfg.Auth names.
 func providerFor(cfg OCIConfig) (common.ConfigurationProvider, error) {
-	switch cfg.Auth {
-	case OCIAuthInstancePrincipal:
-		p, err := auth.InstancePrincipalConfigurationProvider()
-		if err != nil {
-			return nil, fmt.Errorf("oci: instance principal authentication (is this an OCI instance in a dynamic group?): %w", err)
-		}
-		return p, nil
-	case OCIAuthWorkloadIdentity:
-		p, err := auth.OkeWorkloadIdentityConfigurationProvider()
-		if err != nil {
-			return nil, fmt.Errorf("oci: OKE workload identity authentication (is this a pod in an OKE enhanced cluster?): %w", err)
-		}
-		return p, nil
-	}
-	path := cfg.ConfigFile
-	if path == "" {
-		path = "~/.oci/config"
-	}
-	if path == "~" || strings.HasPrefix(path, "~/") {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return nil, fmt.Errorf("OCI_CONFIG_FILE: %s: no home folder: %w", path, err)
-		}
-		path = filepath.Join(home, path[1:])
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("OCI_CONFIG_FILE: %w", err)
-	}
-	p, err := common.ConfigurationProviderFromFileWithProfile(path, cfg.ConfigProfile, "")
-	if err != nil {
-		return nil, fmt.Errorf("OCI_CONFIG_FILE: %s: %w", path, err)
-	}
-	// The provider reads the file lazily: read it now, so a broken file or
-	// key is reported at startup and not on the first upload.
-	if ok, err := common.IsConfigurationProviderValid(p); !ok {
-		return nil, fmt.Errorf("OCI_CONFIG_FILE: %s, profile %s: %w", path, cfg.ConfigProfile, err)
-	}
-	return p, nil
+	return ociauth.Provider(cfg.Auth, cfg.ConfigFile, cfg.ConfigProfile)
 }
 
 // authHint tells what to check when the service answers 401.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+	"github.com/oracle/oci-go-sdk/v65/loggingingestion"
 	"github.com/oracle/oci-go-sdk/v65/objectstorage"
 )
 
@@ -39,6 +40,12 @@ func parseRoute(r *http.Request) route {
 			return route{op: OpGetNamespace}
 		}
 		return unknown
+	case strings.HasPrefix(p, "/20200831/logs/") && strings.HasSuffix(p, "/actions/push"):
+		id, err := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(p, "/20200831/logs/"), "/actions/push"))
+		if err != nil || id == "" || r.Method != http.MethodPost {
+			return unknown
+		}
+		return route{op: OpPutLogs, object: id}
 	case strings.HasPrefix(p, "/workRequests/"):
 		rest := strings.TrimPrefix(p, "/workRequests/")
 		id, sub, _ := strings.Cut(rest, "/")
@@ -134,6 +141,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			t.Stop()
 			return
+		case <-s.quit:
+			t.Stop()
+			return
 		}
 	}
 	if fail != 0 {
@@ -157,6 +167,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case OpListWorkRequestErrors:
 		s.listWorkRequestErrors(w, r, rt)
+		return
+	case OpPutLogs:
+		s.putLogs(w, r, rt)
 		return
 	case OpUnknown:
 		writeError(w, r, http.StatusNotImplemented, "NotImplemented", fmt.Sprintf("ocitest does not implement %s %s", r.Method, r.URL.EscapedPath()))
@@ -618,3 +631,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// putLogs keeps the entries of a Logging ingestion PutLogs call.
+func (s *Server) putLogs(w http.ResponseWriter, r *http.Request, rt route) {
+	var details loggingingestion.PutLogsDetails
+	if err := json.NewDecoder(r.Body).Decode(&details); err != nil || details.Specversion == nil || *details.Specversion != "1.0" {
+		writeError(w, r, http.StatusBadRequest, "InvalidParameter", "ocitest: PutLogs wants specversion 1.0 and log entry batches")
+		return
+	}
+	s.mu.Lock()
+	if s.logs == nil {
+		s.logs = map[string][]string{}
+	}
+	for _, b := range details.LogEntryBatches {
+		for _, e := range b.Entries {
+			if e.Data != nil {
+				s.logs[rt.object] = append(s.logs[rt.object], *e.Data)
+			}
+		}
+	}
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
+}

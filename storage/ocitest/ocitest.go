@@ -48,6 +48,7 @@ const (
 	OpCopyObject            = "CopyObject"
 	OpGetWorkRequest        = "GetWorkRequest"
 	OpListWorkRequestErrors = "ListWorkRequestErrors"
+	OpPutLogs               = "PutLogs" // Logging ingestion
 	OpUnknown               = "Unknown"
 )
 
@@ -100,6 +101,8 @@ type Server struct {
 	maxList      int
 	timers       []*time.Timer
 	closed       bool
+	logs         map[string][]string // log OCID → entries' data, from PutLogs
+	quit         chan struct{}       // closed by Close: ends injected delays
 }
 
 type object struct {
@@ -171,6 +174,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		trusted:      map[string]*rsa.PublicKey{},
 		workRequests: map[string]*workRequest{},
 		counts:       map[string]int{},
+		quit:         make(chan struct{}),
 		copyDelay:    DefaultCopyDelay,
 		maxList:      1000,
 	}
@@ -193,6 +197,9 @@ func New(t testing.TB, opts ...Option) *Server {
 // Close stops the server and its pending copies.
 func (s *Server) Close() {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.quit)
+	}
 	s.closed = true
 	for _, t := range s.timers {
 		t.Stop()
@@ -374,6 +381,14 @@ func (s *Server) FailCopies(messages ...string) {
 		messages = []string{DefaultCopyFailure}
 	}
 	s.failCopies = slices.Clone(messages)
+}
+
+// Logs returns the data of the entries PutLogs received for a log, in
+// order.
+func (s *Server) Logs(logID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.logs[logID])
 }
 
 // Heal undoes FailNext, FailAll, Delay and FailCopies.
