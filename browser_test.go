@@ -63,9 +63,10 @@ func browse(t *testing.T, ctx context.Context, step string, actions ...chromedp.
 	stepCtx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	if err := chromedp.Run(stepCtx, actions...); err != nil {
-		var html string
-		chromedp.Run(ctx, chromedp.OuterHTML("#photo-list, main", &html, chromedp.ByQuery))
-		t.Fatalf("%s: %v\n%.2000s", step, err, html)
+		var html, errs string
+		chromedp.Run(ctx, chromedp.OuterHTML("#photo-list, main", &html, chromedp.ByQuery),
+			chromedp.Evaluate(`[...document.querySelectorAll(".field-error, .form-error")].map(e => e.textContent).join(" | ")`, &errs))
+		t.Fatalf("%s: %v\nerrors on the page: %s\n%.2000s", step, err, errs, html)
 	}
 }
 
@@ -117,10 +118,10 @@ func TestBrowserPostAnAd(t *testing.T) {
 	)
 	browse(t, ctx, "choose the state and see its cities",
 		chromedp.Poll(`typeof htmx !== "undefined"`, nil),
-		chromedp.SetValue("#f-estado", "PR", chromedp.ByQuery),
-		chromedp.Evaluate(`document.querySelector("#f-estado").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
-		chromedp.Poll(`document.querySelectorAll("#f-cidade option").length > 300`, nil),
+		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-estado"); s.value = "PR"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, nil),
+		chromedp.Poll(`[...document.querySelectorAll("#f-cidade option")].some(o => o.text === "Curitiba") && `+htmxIdle, nil),
 		chromedp.Evaluate(`(() => { const s = document.querySelector("#f-cidade"); s.value = [...s.options].find(o => o.text === "Curitiba").value; })()`, nil),
+		chromedp.Poll(`document.querySelector("#f-cidade").selectedOptions[0].text === "Curitiba"`, nil),
 	)
 	browse(t, ctx, "submit the sign-up",
 		chromedp.Click(`form[action="/cadastro"] button[type=submit]`, chromedp.ByQuery),
