@@ -376,17 +376,32 @@ var (
 	imageRef = regexp.MustCompile(`name="fotos" value="(i\d+)"`)
 )
 
-// sell is a seller signing up, then posting, editing and deleting ads.
+// actionsPerAccount is how many ads a seller posts, edits or deletes before
+// another person takes over: at most 2 photos an action stays below the
+// site's limit of photos per account in a window, which a soak seller would
+// otherwise reach within minutes.
+const actionsPerAccount = 40
+
+// sell is a succession of sellers, each signing up, then posting, editing
+// and deleting ads.
 func (r *run) sell(ctx context.Context, n int) {
 	rng := rand.New(rand.NewPCG(uint64(n), 7))
-	email := fmt.Sprintf("vendedor%d.%d@soak.example", n, time.Now().UnixNano())
-	c := newClient(r.base, &r.tally)
-	signedIn := false
-	var mine []uint64
+	var (
+		email    string
+		c        *client
+		signedIn bool
+		mine     []uint64
+		actions  int
+	)
 	for ctx.Err() == nil {
 		if !r.inRotation() {
 			sleepCtx(ctx, 50*time.Millisecond)
 			continue
+		}
+		if c == nil || actions == actionsPerAccount {
+			// A new person arrives; the previous one's ads stay as they are.
+			email = fmt.Sprintf("vendedor%d.%d@soak.example", n, time.Now().UnixNano())
+			c, signedIn, mine, actions = newClient(r.base, &r.tally), false, nil, 0
 		}
 		if !signedIn {
 			signedIn = r.signIn(c, email)
@@ -407,7 +422,9 @@ func (r *run) sell(ctx context.Context, n int) {
 				mine = slices.Delete(mine, i, i+1)
 			}
 		}
-		if !ok {
+		if ok {
+			actions++
+		} else {
 			// Most likely the session is gone (Redis restarted without its
 			// data): sign in again.
 			signedIn = false
