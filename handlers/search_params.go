@@ -125,9 +125,11 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 		dst        *int64
 	}{{"preco_min", "o preço mínimo", &f.PriceMin}, {"preco_max", "o preço máximo", &f.PriceMax}} {
 		if v := get(p.name); v != "" {
-			if cents, ok := parsePrice(v); ok && cents > 0 && cents <= maxPrice {
-				*p.dst = cents
-				keep(p.name, strconv.FormatInt(cents/100, 10))
+			// Searches are in whole reais, as the canonical URL writes them.
+			if cents, ok := parsePrice(v); ok && cents >= 100 && cents <= maxPrice {
+				reais := cents / 100
+				*p.dst = reais * 100
+				keep(p.name, strconv.FormatInt(reais, 10))
 			} else {
 				ignore(p.what, v)
 			}
