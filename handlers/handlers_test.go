@@ -28,7 +28,7 @@ import (
 )
 
 // newTestApp builds the web application over db; opts adjust its Config.
-func newTestApp(t *testing.T, db *models.DB, opts ...func(*Config)) *fiber.App {
+func newTestApp(t testing.TB, db *models.DB, opts ...func(*Config)) *fiber.App {
 	t.Helper()
 	ctx := context.Background()
 	places, err := models.LoadPlaces(ctx, db)
