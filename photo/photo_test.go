@@ -406,6 +406,23 @@ func TestSidewaysScaled(t *testing.T) {
 	checkMarkers(t, thumb, "thumb")
 }
 
+// Stored, which the demo photos use, is the camera's side of every
+// orientation: it agrees with the test's own turns and flips, and orient
+// brings its result back to the upright picture.
+func TestStored(t *testing.T) {
+	up := markers(30, 20)
+	up.Pix[4*7+1] = 200 // one odd pixel, so no symmetry hides a mistake
+	for o := 1; o <= 8; o++ {
+		got := Stored(up, o)
+		if want := stored(up, o); !got.Rect.Eq(want.Rect) || !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("orientation %d: Stored differs from the camera's turn", o)
+		}
+		if back := orient(got, o); !bytes.Equal(back.Pix, up.Pix) {
+			t.Errorf("orientation %d: orient(Stored) is not the upright picture", o)
+		}
+	}
+}
+
 func TestOrientationLongType(t *testing.T) {
 	s := stored(markers(300, 400), 8)
 	data := withExif(encJPEG(t, s, 90), makeTIFF(tiffOpts{orientation: 8, longType: true}))
