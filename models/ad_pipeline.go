@@ -47,11 +47,13 @@ const (
 )
 
 // FinishSync records the processed images and, in the same transaction,
-// publishes the ad: its images point at the public bucket, removed images'
-// rows go, and the ad becomes published (listed unless hidden or its owner
-// is blocked), with its publication and expiry times set the first time.
-// An ad left without any ready photo becomes failed instead.
-func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult, ttl time.Duration) (SyncOutcome, error) {
+// publishes the ad: its images point at the public bucket, the rows of the
+// removed images whose objects the worker deleted (removed) go, and the ad
+// becomes published (listed unless hidden or its owner is blocked), with its
+// publication and expiry times set the first time. An ad left without any
+// ready photo becomes failed instead. An ad whose owner added or removed
+// photos meanwhile stays as it is, for the job their edit queued.
+func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult, removed []uint64, ttl time.Duration) (SyncOutcome, error) {
 	now := db.NowFunc()
 	outcome := SyncUnchanged
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -76,17 +78,20 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 				return err
 			}
 		}
-		if err := tx.Where("classifiedad_id = ? AND status = ?", adID, ImageRemoved).Delete(&Image{}).Error; err != nil {
-			return err
+		if len(removed) > 0 {
+			if err := tx.Where("classifiedad_id = ? AND status = ? AND id IN ?", adID, ImageRemoved, removed).Delete(&Image{}).Error; err != nil {
+				return err
+			}
 		}
 		if ad.Status != StatusNew && ad.Status != StatusUpdate {
 			return nil
 		}
-		var pending, ready int64
-		if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status = ?", adID, ImagePending).Count(&pending).Error; err != nil {
+		var waiting, ready int64
+		if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status IN ?", adID, []string{ImagePending, ImageRemoved}).
+			Count(&waiting).Error; err != nil {
 			return err
 		}
-		if pending > 0 {
+		if waiting > 0 {
 			return nil
 		}
 		if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status = ?", adID, ImageReady).Count(&ready).Error; err != nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -60,17 +61,22 @@ func (a *AdJob) Run(ctx context.Context, j Job) error {
 	case models.StatusDelete:
 		return a.remove(ctx, ad)
 	}
+	// A settled ad: an earlier run may have stopped between its last
+	// transaction and deleting the temporary objects.
+	a.dropTemps(ctx, ad.Images, models.ImageReady, models.ImageFailed)
 	return nil
 }
 
 func (a *AdJob) sync(ctx context.Context, ad *models.Ad) error {
 	var pending []models.Image
+	var removed []uint64
 	for _, img := range ad.Images {
 		switch img.Status {
 		case models.ImageRemoved:
 			if err := a.deleteObjects(ctx, ad.ID, img); err != nil {
 				return err
 			}
+			removed = append(removed, img.ID)
 		case models.ImagePending:
 			pending = append(pending, img)
 		}
@@ -90,23 +96,34 @@ func (a *AdJob) sync(ctx context.Context, ad *models.Ad) error {
 		return err
 	}
 
-	outcome, err := a.db.FinishSync(ctx, ad.ID, results, a.ttl)
+	outcome, err := a.db.FinishSync(ctx, ad.ID, results, removed, a.ttl)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	for _, img := range pending {
-		if err := a.store.Delete(ctx, storage.Temp, img.TmpKey); err != nil {
-			slog.Warn("worker: temporary photo not deleted; the lifecycle sweep will", "key", img.TmpKey, "err", err)
-		}
-	}
+	// Every photo left in the ad is processed now, including those of an
+	// earlier run that stopped before deleting their temporary objects.
+	a.dropTemps(ctx, ad.Images, models.ImagePending, models.ImageReady, models.ImageFailed)
 	slog.Info("worker: ad synced", "ad", ad.ID, "from", ad.Status, "outcome", outcome, "photos", len(pending))
 	if outcome == models.SyncPublished && ad.Status == models.StatusNew {
 		a.metrics.ObservePublish(time.Since(ad.StatusChanged))
 	}
 	return nil
+}
+
+// dropTemps deletes the temporary objects of the images in one of the
+// statuses; what cannot be deleted now is left to the lifecycle sweep.
+func (a *AdJob) dropTemps(ctx context.Context, imgs []models.Image, statuses ...string) {
+	for _, img := range imgs {
+		if img.TmpKey == "" || !slices.Contains(statuses, img.Status) {
+			continue
+		}
+		if err := a.store.Delete(ctx, storage.Temp, img.TmpKey); err != nil {
+			slog.Warn("worker: temporary photo not deleted; the lifecycle sweep will", "key", img.TmpKey, "err", err)
+		}
+	}
 }
 
 // process turns one pending photo into its public variants. A photo that can

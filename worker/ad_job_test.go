@@ -290,6 +290,82 @@ func TestUpdateKeepsTheAdPublicAndRemovesPhotos(t *testing.T) {
 	})
 }
 
+// putHook is a storage that calls before once, ahead of the first Put
+// into the public bucket: an owner's edit arriving while a job works.
+type putHook struct {
+	storage.Storage
+	before func()
+}
+
+func (h *putHook) Put(ctx context.Context, b storage.Bucket, key string, r io.Reader, size int64, contentType string) error {
+	if b == storage.Public && h.before != nil {
+		before := h.before
+		h.before = nil
+		before()
+	}
+	return h.Storage.Put(ctx, b, key, r, size, contentType)
+}
+
+// A photo the owner removes while a job processes the ad is taken off the
+// public bucket by the job that follows, whatever the first one finished.
+func TestPhotoRemovedDuringAJobIsDeleted(t *testing.T) {
+	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
+		f := newPipelineFixture(t, db)
+		ctx := context.Background()
+		ad := modelstest.CreateAd(t, db, modelstest.NewAd(t, db, f.owner),
+			f.putTemp(t, "uploads/1.jpg", testJPEG(t, 400, 300, 0)), f.putTemp(t, "uploads/2.jpg", testJPEG(t, 400, 300, 0)))
+		if err := f.job.Run(ctx, Job{Kind: KindAd, ID: ad.ID}); err != nil {
+			t.Fatal(err)
+		}
+		first := f.reload(t, ad.ID).Images[0]
+
+		// The owner adds a photo; while the job processes it, they remove
+		// the first one.
+		db.Create(&models.Image{AdID: ad.ID, Position: 2, Status: models.ImagePending, TmpKey: f.putTemp(t, "uploads/3.jpg", testJPEG(t, 400, 300, 0))})
+		db.Model(&models.Ad{}).Where("id = ?", ad.ID).Update("status", models.StatusUpdate)
+		job := NewAdJob(db, &putHook{Storage: f.store, before: func() {
+			db.Model(&models.Image{}).Where("id = ?", first.ID).Update("status", models.ImageRemoved)
+			db.Model(&models.Ad{}).Where("id = ?", ad.ID).Update("status", models.StatusUpdate)
+		}}, time.Hour, NewMetrics())
+		for range 2 { // the job at work, then the one the edit queued
+			if err := job.Run(ctx, Job{Kind: KindAd, ID: ad.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		got := f.reload(t, ad.ID)
+		if got.Status != models.StatusPublished || len(got.Images) != 2 {
+			t.Fatalf("after the edit: %s with %d images", got.Status, len(got.Images))
+		}
+		pub := strings.Join(f.objects(t, storage.Public), ",")
+		if strings.Contains(pub, VariantKey(ad.ID, first.ID, "large")) || len(f.objects(t, storage.Public)) != 4 {
+			t.Errorf("public objects: %s", pub)
+		}
+		if tmp := f.objects(t, storage.Temp); len(tmp) != 0 {
+			t.Errorf("temporary objects left: %v", tmp)
+		}
+	})
+}
+
+// A run stopped between publishing and deleting the temporary objects
+// leaves them to the next delivery of the job, which deletes them.
+func TestRerunDeletesTemporaryObjectsLeftBehind(t *testing.T) {
+	db := modelstest.Open(t, "sqlite")
+	f := newPipelineFixture(t, db)
+	ctx := context.Background()
+	ad := modelstest.CreateAd(t, db, modelstest.NewAd(t, db, f.owner), f.putTemp(t, "uploads/1.jpg", testJPEG(t, 400, 300, 0)))
+	if err := f.job.Run(ctx, Job{Kind: KindAd, ID: ad.ID}); err != nil {
+		t.Fatal(err)
+	}
+	f.putTemp(t, "uploads/1.jpg", testJPEG(t, 400, 300, 0)) // as if the delete never ran
+	if err := f.job.Run(ctx, Job{Kind: KindAd, ID: ad.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if tmp := f.objects(t, storage.Temp); len(tmp) != 0 {
+		t.Errorf("temporary objects left: %v", tmp)
+	}
+}
+
 func TestDeleteRemovesObjectsAndRows(t *testing.T) {
 	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
 		f := newPipelineFixture(t, db)
