@@ -35,6 +35,7 @@ import (
 	"motando/models"
 	"motando/ociauth"
 	"motando/ratelimit"
+	"motando/search"
 	"motando/session"
 	"motando/storage"
 	"motando/worker"
@@ -202,6 +203,7 @@ type services struct {
 	http     *metrics.HTTP
 	sessions session.Store
 	limits   ratelimit.Counter
+	feed     search.Feed // changes of ads between processes; nil without Redis
 }
 
 func openServices(ctx context.Context, cfg *config) (*services, error) {
@@ -224,6 +226,7 @@ func openServices(ctx context.Context, cfg *config) (*services, error) {
 		s.queue = worker.NewRedisQueue(s.rdb, worker.RedisOptions{Prefix: cfg.RedisPrefix + ":jobs", Visibility: cfg.JobVisibility})
 		s.sessions = session.NewRedisStore(s.rdb, cfg.RedisPrefix, session.DefaultLifetimes)
 		s.limits = ratelimit.NewRedis(s.rdb, cfg.RedisPrefix+":limit:", cfg.LoginWindow)
+		s.feed = search.NewRedisFeed(s.rdb, cfg.RedisPrefix)
 	} else {
 		s.queue = worker.NewMemoryQueue()
 		s.sessions = session.NewDBStore(db, session.DefaultLifetimes)
@@ -370,9 +373,14 @@ func seed(ctx context.Context, cfg *config, args []string, out io.Writer) error 
 		return err
 	}
 	defer svc.close()
+	svc.announceChanges(nil) // running web processes hear of the new ads
 	seeder := &demo.Seeder{DB: svc.db, Store: svc.store, Queue: svc.queue, TTL: cfg.AdTTL, Out: out}
 	if *bulk > 0 {
-		return seeder.Bulk(ctx, *bulk, *seedValue)
+		if err := seeder.Bulk(ctx, *bulk, *seedValue); err != nil {
+			return err
+		}
+		svc.db.AdsChanged(ctx)
+		return nil
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
 	runner, _ := newWorker(cfg, svc)
@@ -409,6 +417,7 @@ func wipe(ctx context.Context, cfg *config, args []string, in io.Reader, out io.
 			return nil
 		}
 	}
+	svc.announceChanges(nil)
 	seeder := &demo.Seeder{DB: svc.db, Store: svc.store, Queue: svc.queue, Out: out}
 	sum, err := seeder.Wipe(ctx)
 	if err != nil {
@@ -462,6 +471,13 @@ func serve(ctx context.Context, cfg *config) error {
 		if hcfg.Catalog, err = models.LoadCatalog(ctx, svc.db); err != nil {
 			return err
 		}
+		hcfg.Search = search.New()
+		hcfg.Ready = append(hcfg.Ready, handlers.Check{Name: "search", Check: func(context.Context) error {
+			if !hcfg.Search.Ready() {
+				return errors.New("the search index is loading")
+			}
+			return nil
+		}})
 		app, err = handlers.New(hcfg)
 	}
 	if err != nil {
@@ -469,6 +485,13 @@ func serve(ctx context.Context, cfg *config) error {
 	}
 
 	var wg sync.WaitGroup
+	var syncer *search.Syncer
+	if hcfg.Search != nil {
+		syncer = &search.Syncer{Index: hcfg.Search, Source: svc.db, Feed: svc.feed}
+		wg.Add(1)
+		go func() { defer wg.Done(); keepIndex(ctx, syncer) }()
+	}
+	svc.announceChanges(syncer)
 	if cfg.Role != roleWeb {
 		runner, janitor := newWorker(cfg, svc)
 		wg.Add(2)
@@ -493,6 +516,52 @@ func serve(ctx context.Context, cfg *config) error {
 	}
 	wg.Wait()
 	return err
+}
+
+// keepIndex loads the search index, trying again until the database
+// answers, then keeps it current until ctx ends.
+func keepIndex(ctx context.Context, syncer *search.Syncer) {
+	for {
+		err := syncer.Load(ctx)
+		if err == nil {
+			break
+		}
+		slog.Error("search index not loaded; trying again", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(2 * time.Second):
+		}
+	}
+	syncer.Run(ctx)
+}
+
+// announceChanges sends every change of ads the models make to this
+// process's search index, when it has one (synchronously: the visitor who
+// made it sees it at once), and to the other processes through the feed.
+func (s *services) announceChanges(syncer *search.Syncer) {
+	s.db.OnAdsChanged(func(ctx context.Context, ids []uint64) {
+		switch {
+		case syncer == nil:
+		case len(ids) == 0:
+			// Many ads at once (an account blocked, a brand merged): read
+			// in the background, within a second or so.
+			go func() {
+				if err := syncer.Refresh(context.WithoutCancel(ctx), nil); err != nil {
+					slog.Warn("search index not refreshed", "err", err)
+				}
+			}()
+		default:
+			if err := syncer.Refresh(ctx, ids); err != nil {
+				slog.WarnContext(ctx, "search index not refreshed", "err", err)
+			}
+		}
+		if s.feed != nil {
+			if err := s.feed.Publish(context.WithoutCancel(ctx), ids); err != nil {
+				slog.WarnContext(ctx, "change of ads not announced; other processes catch up within seconds", "err", err)
+			}
+		}
+	})
 }
 
 // newWorker assembles the job runner and the janitor.

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"motando/models"
+	"motando/search"
 )
 
 // adCard is what a card, the owner's list and the ad page show of an ad.
@@ -83,6 +84,32 @@ func (s *Server) cardOf(ad *models.Ad) adCard {
 		}
 	}
 	return card
+}
+
+// docCard describes an ad of the search index for display, as cardOf
+// does a listed ad read from the database.
+func (s *Server) docCard(d *search.Doc) adCard {
+	ad := models.Ad{
+		ID: d.ID, BrandID: d.BrandID, ModelID: d.ModelID, FabricationYear: d.FabricationYear, ModelYear: d.ModelYear,
+		Mileage: d.Mileage, IsNew: d.IsNew, Price: models.Money(d.Price), StateID: d.StateID, CityID: d.CityID,
+		Status: models.StatusPublished, Listed: true, TopOffer: d.TopOffer,
+	}
+	if d.VersionID != 0 {
+		ad.VersionID = &d.VersionID
+	}
+	if d.Cover.Key != "" {
+		ad.Images = []models.Image{{Status: models.ImageReady, ThumbKey: d.Cover.Key, ThumbWidth: d.Cover.Width, ThumbHeight: d.Cover.Height}}
+	}
+	return s.cardOf(&ad)
+}
+
+// docCards describes the ads of a search's page.
+func (s *Server) docCards(docs []search.Doc) []adCard {
+	out := make([]adCard, len(docs))
+	for i := range docs {
+		out[i] = s.docCard(&docs[i])
+	}
+	return out
 }
 
 // slugify makes a URL segment of a title: lower case, accents dropped,

@@ -153,7 +153,7 @@ func (s *Server) parseAdForm(c *fiber.Ctx, ad *models.Ad) (*form, []string) {
 	ad.OptionalAlarm, ad.OptionalChest = optionals["alarme"], optionals["bau"]
 	ad.OptionalComputer, ad.OptionalGPS = optionals["computador"], optionals["gps"]
 
-	ad.SearchText = models.SearchText(b.Name, m.Name, versionName, ad.SalesPhrase)
+	ad.SearchText = models.SearchText(b.Name, m.Name, versionName, city.Name, ad.SalesPhrase)
 
 	removed := map[string]bool{}
 	for _, r := range formValues(c, "remover") {

@@ -22,6 +22,7 @@ import (
 
 	"motando/models"
 	"motando/ratelimit"
+	"motando/search"
 	"motando/session"
 	"motando/storage"
 	"motando/worker"
@@ -43,8 +44,20 @@ func newTestApp(t testing.TB, db *models.DB, opts ...func(*Config)) *fiber.App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The search index follows the database as in production: loaded now,
+	// then told of every change the models (and the tests) announce.
+	index := search.New()
+	syncer := &search.Syncer{Index: index, Source: db}
+	db.OnAdsChanged(func(ctx context.Context, ids []uint64) {
+		if err := syncer.Refresh(ctx, ids); err != nil {
+			t.Errorf("search index: %v", err)
+		}
+	})
+	if err := syncer.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
 	cfg := Config{
-		DB: db, Places: places, Catalog: catalog, BaseURL: "http://motando.test", Store: store,
+		DB: db, Places: places, Catalog: catalog, Search: index, BaseURL: "http://motando.test", Store: store,
 		Sessions: session.NewDBStore(db, session.DefaultLifetimes),
 		Secret:   []byte("test-secret-test-secret-test-secret!"),
 		Limits:   ratelimit.NewMemory(15 * time.Minute),

@@ -7,9 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"motando/models"
+	"motando/search"
 )
 
 // searchParams are the names of /motos' query parameters, in the order
@@ -21,7 +20,15 @@ var searchParams = []string{"q", "marca", "modelo", "versao", "estado", "cidade"
 const (
 	pageSize = 24
 	maxPage  = 400
+	maxWords = 6 // free-text words a search keeps
 )
+
+// searchOrders lists the orders in display order, with their labels.
+var searchOrders = []models.Choice{
+	{Value: search.OrderNewest, Label: "Mais recentes"}, {Value: search.OrderPriceAsc, Label: "Menor preço"},
+	{Value: search.OrderPriceDesc, Label: "Maior preço"}, {Value: search.OrderKmAsc, Label: "Menor km"},
+	{Value: search.OrderModelYearNew, Label: "Mais novas"},
+}
 
 // chip is an active filter shown as a removable label.
 type chip struct {
@@ -31,7 +38,7 @@ type chip struct {
 // searchQuery is a parsed /motos query: the filter, order and page, the
 // valid parameters (for links), notes on those ignored, and the chips.
 type searchQuery struct {
-	Filter models.SearchFilter
+	Filter search.Filter
 	Order  string
 	Page   int
 	Values url.Values
@@ -44,7 +51,7 @@ type searchQuery struct {
 // never an error.
 func (s *Server) parseSearch(raw url.Values) *searchQuery {
 	cat := s.catalog.Load()
-	q := &searchQuery{Order: models.OrderNewest, Page: 1, Values: url.Values{}}
+	q := &searchQuery{Order: search.OrderNewest, Page: 1, Values: url.Values{}}
 	get := func(name string) string {
 		v := strings.TrimSpace(strings.ToValidUTF8(raw.Get(name), ""))
 		return strings.ReplaceAll(v, "\x00", "")
@@ -66,10 +73,8 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 		if b, m, ok := s.catalogMatch(text); ok {
 			f.BrandID, f.ModelID = b, m
 		} else {
-			for _, w := range strings.Fields(strings.ToLower(text)) {
-				if len(f.Words) < 6 {
-					f.Words = append(f.Words, w)
-				}
+			if words := search.Words(text); len(words) > 0 {
+				f.Words = words[:min(len(words), maxWords)]
 			}
 		}
 	}
@@ -182,9 +187,9 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 		q.Values.Set("ano_max", strconv.Itoa(f.YearMax))
 	}
 	if v := get("ordem"); v != "" {
-		if models.ChoiceLabel(models.SearchOrders, v) != "" {
+		if models.ChoiceLabel(searchOrders, v) != "" {
 			q.Order = v
-			if v != models.OrderNewest {
+			if v != search.OrderNewest {
 				keep("ordem", v)
 			}
 		} else {
@@ -230,16 +235,10 @@ func nameIndex(cat *models.Catalog) *map[string][2]uint32 {
 	return &idx
 }
 
-// foldName lower-cases, drops accents and squeezes spaces, so that "são
-// paulo" finds "São Paulo".
+// foldName writes a name as its words, so that "honda  cg-160" finds
+// "Honda CG 160".
 func foldName(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if r < 0x300 || r > 0x36f {
-			b.WriteRune(r)
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return strings.Join(search.Words(s), " ")
 }
 
 // url writes /motos with the query's values changed by the pairs (an empty

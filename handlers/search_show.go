@@ -2,17 +2,15 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
+	"motando/search"
 )
 
 // facetLink is one choice of a facet with the number of ads it leaves.
@@ -31,32 +29,20 @@ type facetGroup struct {
 
 // searchShow is the search and listing: GET /motos. With htmx it answers
 // the results partial; a pasted URL, a history restore or a browser without
-// JavaScript get the whole page around the same partial. The partial is
-// shared by everyone asking the same search within a few seconds.
+// JavaScript get the whole page around the same partial. Every search is
+// answered by the in-memory index.
 func (s *Server) searchShow(c *fiber.Ctx) error {
+	if err := s.searchReady(c); err != nil {
+		return err
+	}
 	raw, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		raw = url.Values{}
 	}
 	q := s.parseSearch(raw)
-	key := q.url("pagina", strconv.Itoa(q.Page)) + "\x00" + strings.Join(q.Notes, "\x00")
-	// The rendering may outlive this request (a background refresh), so it
-	// must not use the request's context or anything of Fiber's.
-	base := context.WithoutCancel(c.UserContext())
-	frag, err := s.results.get(key, func() (fragment, error) {
-		ctx, cancel := context.WithTimeout(base, 30*time.Second)
-		defer cancel()
-		data, err := s.searchResults(ctx, q)
-		if err != nil {
-			return fragment{}, err
-		}
-		var buf bytes.Buffer
-		if err := s.views.Render(&buf, "partials/search_results", data); err != nil {
-			return fragment{}, err
-		}
-		return fragment{html: buf.Bytes(), total: data["Total"].(int64)}, nil
-	})
-	if err != nil {
+	data := s.searchResults(q)
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, "partials/search_results", data); err != nil {
 		return err
 	}
 	c.Vary("HX-Request")
@@ -69,19 +55,29 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 		}
 		c.Set("HX-Push-Url", pushed)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.Send(frag.html)
+		return c.Send(buf.Bytes())
 	}
 	cat := s.catalog.Load()
 	heading := s.searchTitle(q)
 	return s.render(c, fiber.StatusOK, "pages/search", fiber.Map{
-		"Title": heading + " — Motando", "Heading": heading, "Total": frag.total,
+		"Title": heading + " — Motando", "Heading": heading, "Total": data["Total"],
 		"Description": "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem.",
-		"Results":     template.HTML(frag.html), //nolint:gosec // rendered by html/template above
-		"Values":      q.Values, "Order": q.Order, "Orders": models.SearchOrders,
+		"Results":     template.HTML(buf.Bytes()), //nolint:gosec // rendered by html/template above
+		"Values":      q.Values, "Order": q.Order, "Orders": searchOrders,
 		"Brands": cat.Brands, "States": s.places.States,
 		"Models": cat.Models(q.Filter.BrandID), "Cities": s.places.Cities(q.Filter.StateID),
 		"Types": models.AdTypes, "Colors": models.AdColors,
 	})
+}
+
+// searchReady answers 503, to be retried in a moment, while the search
+// index is still loading at start.
+func (s *Server) searchReady(c *fiber.Ctx) error {
+	if s.index.Ready() {
+		return nil
+	}
+	c.Set(fiber.HeaderRetryAfter, "2")
+	return fiber.ErrServiceUnavailable
 }
 
 // searchTitle names the page after the search: "Honda MT-07 à venda em
@@ -105,35 +101,16 @@ func (s *Server) searchTitle(q *searchQuery) string {
 	return title
 }
 
-// searchResults runs the search: the page of ads (two queries) and the
-// count and facets (from the cache when fresh).
-func (s *Server) searchResults(ctx context.Context, q *searchQuery) (fiber.Map, error) {
-	ads, err := s.db.SearchAds(ctx, q.Filter, q.Order, (q.Page-1)*pageSize, pageSize)
-	if err != nil {
-		return nil, err
-	}
-	counts, ok := s.counts.get(q.Filter.Key())
-	if !ok || counts.facets == nil {
-		if counts.total, err = s.db.CountAds(ctx, q.Filter); err != nil {
-			return nil, err
-		}
-		if counts.facets, err = s.db.FacetCounts(ctx, q.Filter); err != nil {
-			return nil, err
-		}
-		s.counts.put(q.Filter.Key(), counts)
-	}
-	cards := make([]adCard, len(ads))
-	for i := range ads {
-		cards[i] = s.cardOf(&ads[i])
-	}
-	pages := int((counts.total + pageSize - 1) / pageSize)
-	if pages > maxPage {
-		pages = maxPage
-	}
+// searchResults runs the search on the index: the page of ads, the count
+// and the facets.
+func (s *Server) searchResults(q *searchQuery) fiber.Map {
+	res := s.index.Search(q.Filter, q.Order, (q.Page-1)*pageSize, pageSize, true)
+	cards := s.docCards(res.Docs)
+	pages := min((res.Total+pageSize-1)/pageSize, maxPage)
 	data := fiber.Map{
-		"Query": q, "Values": q.Values, "Cards": cards, "Total": counts.total, "Notes": q.Notes, "Chips": q.Chips,
-		"Facets": s.facetGroups(q, counts.facets), "Page": q.Page, "Pages": pages,
-		"Order": q.Order, "Orders": models.SearchOrders,
+		"Query": q, "Values": q.Values, "Cards": cards, "Total": int64(res.Total), "Notes": q.Notes, "Chips": q.Chips,
+		"Facets": s.facetGroups(q, &res.Facets), "Page": q.Page, "Pages": pages,
+		"Order": q.Order, "Orders": searchOrders,
 	}
 	if q.Page > 1 {
 		data["PrevURL"] = q.url("pagina", strconv.Itoa(q.Page-1))
@@ -144,11 +121,11 @@ func (s *Server) searchResults(ctx context.Context, q *searchQuery) (fiber.Map, 
 	if len(cards) == 0 && len(q.Chips) > 0 {
 		data["Suggestions"] = q.Chips
 	}
-	return data, nil
+	return data
 }
 
 // facetGroups turns the facet counts into links, most ads first.
-func (s *Server) facetGroups(q *searchQuery, f models.Facets) []facetGroup {
+func (s *Server) facetGroups(q *searchQuery, f *search.Facets) []facetGroup {
 	cat := s.catalog.Load()
 	byCount := func(links []facetLink, limit int) []facetLink {
 		sort.SliceStable(links, func(i, j int) bool { return links[i].Count > links[j].Count })
@@ -160,35 +137,35 @@ func (s *Server) facetGroups(q *searchQuery, f models.Facets) []facetGroup {
 	var groups []facetGroup
 
 	var brands []facetLink
-	for v, n := range f[models.FacetBrand] {
-		id, _ := strconv.ParseUint(v, 10, 32)
-		if b, ok := cat.Brand(uint32(id)); ok && n > 0 {
-			brands = append(brands, facetLink{b.Name, n, q.url("marca", v, "modelo", "", "versao", ""), q.Filter.BrandID == b.ID})
+	for id, n := range f.Brands {
+		if b, ok := cat.Brand(id); ok && n > 0 {
+			v := strconv.FormatUint(uint64(id), 10)
+			brands = append(brands, facetLink{b.Name, int64(n), q.url("marca", v, "modelo", "", "versao", ""), q.Filter.BrandID == b.ID})
 		}
 	}
 	groups = append(groups, facetGroup{"Marca", byCount(brands, 12)})
 
 	var states []facetLink
-	for v, n := range f[models.FacetState] {
-		id, _ := strconv.ParseUint(v, 10, 16)
-		if st, ok := s.places.State(uint16(id)); ok && n > 0 {
-			states = append(states, facetLink{st.Name, n, q.url("estado", st.Acronym, "cidade", ""), q.Filter.StateID == st.ID})
+	for id, n := range f.States {
+		if st, ok := s.places.State(id); ok && n > 0 {
+			states = append(states, facetLink{st.Name, int64(n), q.url("estado", st.Acronym, "cidade", ""), q.Filter.StateID == st.ID})
 		}
 	}
 	groups = append(groups, facetGroup{"Estado", byCount(states, 10)})
 
 	var types []facetLink
 	for _, t := range models.AdTypes {
-		if n := f[models.FacetType][t.Value]; n > 0 {
-			types = append(types, facetLink{t.Label, n, q.url("tipo", t.Value), q.Filter.Type == t.Value})
+		if n := f.Types[t.Value]; n > 0 {
+			types = append(types, facetLink{t.Label, int64(n), q.url("tipo", t.Value), q.Filter.Type == t.Value})
 		}
 	}
 	groups = append(groups, facetGroup{"Estilo", byCount(types, 0)})
 
 	var years []facetLink
-	for v, n := range f[models.FacetYear] {
+	for y, n := range f.Years {
 		if n > 0 {
-			years = append(years, facetLink{v, n, q.url("ano_min", v, "ano_max", v), strconv.Itoa(q.Filter.YearMin) == v && q.Filter.YearMax == q.Filter.YearMin})
+			v := strconv.Itoa(y)
+			years = append(years, facetLink{v, int64(n), q.url("ano_min", v, "ano_max", v), q.Filter.YearMin == y && q.Filter.YearMax == y})
 		}
 	}
 	sort.Slice(years, func(i, j int) bool { return years[i].Label > years[j].Label })
@@ -198,14 +175,14 @@ func (s *Server) facetGroups(q *searchQuery, f models.Facets) []facetGroup {
 	groups = append(groups, facetGroup{"Ano", years})
 
 	var prices []facetLink
-	for i, lo := range models.PriceBands {
-		n := f[models.FacetPrice][strconv.Itoa(i)]
+	for i, lo := range search.PriceBands {
+		n := f.Prices[i]
 		if n == 0 {
 			continue
 		}
 		label, hi := "", int64(0)
-		if i+1 < len(models.PriceBands) {
-			hi = models.PriceBands[i+1]
+		if i+1 < len(search.PriceBands) {
+			hi = search.PriceBands[i+1]
 		}
 		minV, maxV := "", ""
 		switch {
@@ -217,7 +194,7 @@ func (s *Server) facetGroups(q *searchQuery, f models.Facets) []facetGroup {
 			label = money(lo) + " a " + money(hi)
 			minV, maxV = strconv.FormatInt(lo/100, 10), strconv.FormatInt(hi/100, 10)
 		}
-		prices = append(prices, facetLink{label, n, q.url("preco_min", minV, "preco_max", maxV), false})
+		prices = append(prices, facetLink{label, int64(n), q.url("preco_min", minV, "preco_max", maxV), false})
 	}
 	groups = append(groups, facetGroup{"Preço", prices})
 	return groups

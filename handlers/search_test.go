@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -62,10 +63,13 @@ func listed(t *testing.T, db *models.DB, owner *models.User, m models.Model, st 
 	db.First(&b, ad.BrandID)
 	var mm models.Model
 	db.First(&mm, ad.ModelID)
-	ad.SearchText = models.SearchText(b.Name, mm.Name, v.Name, ad.SalesPhrase)
+	var c models.City
+	db.First(&c, ad.CityID)
+	ad.SearchText = models.SearchText(b.Name, mm.Name, v.Name, c.Name, ad.SalesPhrase)
 	if err := db.Create(ad).Error; err != nil {
 		t.Fatal(err)
 	}
+	db.AdsChanged(context.Background(), ad.ID)
 	return ad
 }
 

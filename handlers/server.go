@@ -18,6 +18,7 @@ import (
 	"motando/metrics"
 	"motando/models"
 	"motando/ratelimit"
+	"motando/search"
 	"motando/session"
 	"motando/storage"
 	"motando/templates"
@@ -32,9 +33,12 @@ type Check struct {
 
 // Config is what the web application needs from main.
 type Config struct {
-	DB         *models.DB
-	Places     *models.Places
-	Catalog    *models.Catalog
+	DB      *models.DB
+	Places  *models.Places
+	Catalog *models.Catalog
+	// Search is the index of the listed ads every search, the home page
+	// and the sitemap read.
+	Search     *search.Index
 	Store      storage.Storage
 	Queue      worker.Queue
 	Production bool
@@ -72,8 +76,7 @@ type Server struct {
 	places      *models.Places
 	catalog     atomic.Pointer[models.Catalog]
 	names       atomic.Pointer[map[string][2]uint32] // folded catalog names, for the search
-	counts      *searchCache
-	results     *fragmentCache
+	index       *search.Index
 	views       *html.Engine
 	store       storage.Storage
 	queue       worker.Queue
@@ -108,6 +111,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 	s := &Server{
 		db:          cfg.DB,
 		places:      cfg.Places,
+		index:       cfg.Search,
 		production:  cfg.Production,
 		baseURL:     cfg.BaseURL,
 		ready:       cfg.Ready,
@@ -127,8 +131,6 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		s.media = cfg.Store
 	}
 	s.setCatalog(cfg.Catalog)
-	s.counts = newSearchCache(30*time.Second, 2000)
-	s.results = newFragmentCache(5*time.Second, 2000)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -260,13 +262,17 @@ func proxyHeader(trusted []string) string {
 	return fiber.HeaderXForwardedFor
 }
 
-// setCatalog replaces the in-memory catalog (and the search's name index).
+// setCatalog replaces the in-memory catalog, and the names the search
+// matches.
 func (s *Server) setCatalog(cat *models.Catalog) {
 	if cat == nil {
 		return
 	}
 	s.catalog.Store(cat)
 	s.names.Store(nameIndex(cat))
+	if s.index != nil {
+		s.index.SetNames(models.SearchNames(cat, s.places))
+	}
 }
 
 // securityHeaders sets the headers every answer carries. The policy allows

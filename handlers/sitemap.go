@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-
-	"motando/models"
 )
 
 // sitemapSize is the most URLs one sitemap file may list.
@@ -18,11 +16,10 @@ const sitemapSize = 50_000
 // sitemap lists the public pages for search engines: GET /sitemap.xml.
 // Past 50,000 ads it is an index of pages, /sitemap.xml?pagina=N.
 func (s *Server) sitemap(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	total, err := s.db.CountAds(ctx, models.SearchFilter{})
-	if err != nil {
+	if err := s.searchReady(c); err != nil {
 		return err
 	}
+	total := s.index.Len()
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	pages := int((total + sitemapSize - 1) / sitemapSize)
@@ -47,13 +44,9 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 	if page == 1 {
 		fmt.Fprintf(w, "<url><loc>%s/</loc></url>\n<url><loc>%s/motos</loc></url>\n", s.baseURL, s.baseURL)
 	}
-	err = s.db.ListedAdPages(ctx, (page-1)*sitemapSize, sitemapSize, func(ad models.Ad) error {
-		_, err := fmt.Fprintf(w, "<url><loc>%s%s</loc><lastmod>%s</lastmod></url>\n",
-			s.baseURL, xmlEscape(s.cardOf(&ad).URL), ad.Updated.UTC().Format("2006-01-02"))
-		return err
-	})
-	if err != nil {
-		return err
+	for _, d := range s.index.Listed((page-1)*sitemapSize, sitemapSize) {
+		fmt.Fprintf(w, "<url><loc>%s%s</loc><lastmod>%s</lastmod></url>\n",
+			s.baseURL, xmlEscape(s.docCard(&d).URL), d.Updated.Format("2006-01-02"))
 	}
 	w.WriteString("</urlset>\n")
 	return w.Flush()

@@ -93,3 +93,9 @@ type Image struct {
 
 // TableName maps Image to the original's table.
 func (Image) TableName() string { return "classifiedad_images" }
+
+// cardColumns are the columns a card shows: lists skip the rest (the
+// description above all).
+var cardColumns = []string{"id", "user_id", "brand_id", "model_id", "model_version_id", "fabrication_year", "model_year",
+	"mileage", "is_new", "price", "state_id", "city_id", "status", "status_reason", "listed", "hidden_at", "hidden_reason",
+	"top_offer", "published_at", "expires_at", "created", "updated"}

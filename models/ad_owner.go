@@ -172,6 +172,7 @@ func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (bool, er
 	if err != nil {
 		return false, notFound(err, "update ad %d", ad.ID)
 	}
+	db.AdsChanged(ctx, ad.ID)
 	return needsJob, nil
 }
 
@@ -186,6 +187,7 @@ func (db *DB) DeleteOwnAd(ctx context.Context, userID, adID uint64) error {
 	if res.RowsAffected == 0 {
 		return ErrNotFound
 	}
+	db.AdsChanged(ctx, adID)
 	return nil
 }
 
@@ -218,18 +220,32 @@ func (db *DB) RenewAd(ctx context.Context, userID, adID uint64, ttl time.Duratio
 	if res.RowsAffected == 0 {
 		return ErrNotFound
 	}
+	db.AdsChanged(ctx, adID)
 	return nil
 }
 
-// ExpireAds takes published ads past their expiry off the public pages and
-// returns how many.
+// expireBatch is the most ads one ExpireAds call takes down.
+const expireBatch = 1000
+
+// ExpireAds takes published ads past their expiry off the public pages, up
+// to a thousand a call, and returns how many.
 func (db *DB) ExpireAds(ctx context.Context, now time.Time) (int64, error) {
-	res := db.WithContext(ctx).Model(&Ad{}).
-		Where("listed = ? AND expires_at <= ? AND status IN ?", true, now, []string{StatusPublished, StatusUpdate}).
-		Updates(map[string]any{"status": StatusExpired, "listed": false, "status_changed": now})
+	due := func() *gorm.DB {
+		return db.WithContext(ctx).Model(&Ad{}).
+			Where("listed = ? AND expires_at <= ? AND status IN ?", true, now, []string{StatusPublished, StatusUpdate})
+	}
+	var ids []uint64
+	if err := due().Order("expires_at").Limit(expireBatch).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("expire ads: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := due().Where("id IN ?", ids).Updates(map[string]any{"status": StatusExpired, "listed": false, "status_changed": now})
 	if res.Error != nil {
 		return 0, fmt.Errorf("expire ads: %w", res.Error)
 	}
+	db.AdsChanged(ctx, ids...)
 	return res.RowsAffected, nil
 }
 

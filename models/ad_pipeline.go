@@ -120,6 +120,9 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 	if err != nil {
 		return "", fmt.Errorf("finish ad %d: %w", adID, err)
 	}
+	if outcome != SyncUnchanged {
+		db.AdsChanged(ctx, adID)
+	}
 	return outcome, nil
 }
 
@@ -157,6 +160,7 @@ func (db *DB) DeleteAdRows(ctx context.Context, adID uint64) error {
 	if err := db.WithContext(ctx).Delete(&Ad{}, adID).Error; err != nil {
 		return fmt.Errorf("delete ad %d: %w", adID, err)
 	}
+	db.AdsChanged(ctx, adID)
 	return nil
 }
 

@@ -131,6 +131,7 @@ func (db *DB) moderateAd(ctx context.Context, actorID, adID uint64, action strin
 	if err != nil {
 		return fmt.Errorf("%s ad %d: %w", action, adID, err)
 	}
+	db.AdsChanged(ctx, adID)
 	return nil
 }
 

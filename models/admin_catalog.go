@@ -431,6 +431,9 @@ func (db *DB) MergeCatalogItem(ctx context.Context, actorID uint64, level Catalo
 	if err != nil {
 		return res, fmt.Errorf("merge %s %d into %d: %w", l.target, from, into, err)
 	}
+	if res.Ads > 0 {
+		db.AdsChanged(ctx) // the ads moved to another brand, model or version
+	}
 	return res, nil
 }
 
@@ -524,18 +527,30 @@ func mergeVersion(tx *gorm.DB, from, into catalogRow) error {
 // condition from their catalog names, as the ad form writes it.
 func refreshSearchText(tx *gorm.DB, cond string, arg any) error {
 	var ads []Ad
-	err := tx.Model(&Ad{}).Select("id", "brand_id", "model_id", "model_version_id", "sales_phrase", "search_text").
+	err := tx.Model(&Ad{}).Select("id", "brand_id", "model_id", "model_version_id", "city_id", "sales_phrase", "search_text").
 		Where(cond, arg).FindInBatches(&ads, 500, func(*gorm.DB, int) error {
 		names, err := lineNames(tx, ads)
 		if err != nil {
 			return err
+		}
+		cityIDs := make([]uint32, len(ads))
+		for i, ad := range ads {
+			cityIDs[i] = ad.CityID
+		}
+		var cities []City
+		if err := tx.Where("id IN ?", cityIDs).Find(&cities).Error; err != nil {
+			return err
+		}
+		cityNames := make(map[uint32]string, len(cities))
+		for _, c := range cities {
+			cityNames[c.ID] = c.Name
 		}
 		for _, ad := range ads {
 			version := ""
 			if ad.VersionID != nil {
 				version = names[LevelVersion][*ad.VersionID]
 			}
-			text := SearchText(names[LevelBrand][ad.BrandID], names[LevelModel][ad.ModelID], version, ad.SalesPhrase)
+			text := SearchText(names[LevelBrand][ad.BrandID], names[LevelModel][ad.ModelID], version, cityNames[ad.CityID], ad.SalesPhrase)
 			if text == ad.SearchText {
 				continue
 			}

@@ -82,6 +82,9 @@ func (db *DB) accountTx(ctx context.Context, actorID, userID uint64, action stri
 	if err != nil {
 		return fmt.Errorf("%s user %d: %w", action, userID, err)
 	}
+	if action == AuditUserBlock || action == AuditUserUnblock {
+		db.AdsChanged(ctx) // the account's ads leave or come back
+	}
 	return nil
 }
 
@@ -117,4 +120,9 @@ func (db *DB) UnblockUser(ctx context.Context, actorID, userID uint64) error {
 			Update("listed", gorm.Expr(relistExpr, publicStatuses)).Error
 		return "Desbloqueou a conta " + u.Email + ".", err
 	})
+}
+
+// escapeLike makes a text match literally in LIKE ... ESCAPE '!'.
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
 }

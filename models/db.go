@@ -31,6 +31,8 @@ var ErrNotFound = errors.New("not found")
 type DB struct {
 	*gorm.DB
 	Dialect string
+
+	adsChanged []func(ctx context.Context, ids []uint64) // see OnAdsChanged
 }
 
 func gormConfig() *gorm.Config {

@@ -1,14 +1,11 @@
 package models
 
-import "strings"
+import "motando/search"
 
-// SearchText is what the free-text search matches for an ad: its brand,
-// model and version names and its sales phrase, lower-cased, at most 800
-// characters.
-func SearchText(parts ...string) string {
-	text := strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
-	if r := []rune(text); len(r) > 800 {
-		text = string(r[:800])
-	}
-	return strings.ToLower(text)
+// SearchText is an ad's words as free text matches them — its brand, model,
+// version and city names and its sales phrase — in the form SQL can match a
+// word or a prefix in (see search.WordsText). The search index matches the
+// same words in memory; the column keeps them for SQL.
+func SearchText(brand, model, version, city, phrase string) string {
+	return search.WordsText(brand, model, version, city, phrase)
 }
