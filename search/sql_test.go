@@ -81,7 +81,7 @@ func (fx *fixture) randomAd(rng *rand.Rand, owner uint64) models.Ad {
 		Mileage: rng.IntN(8) * 7_500, IsNew: rng.IntN(6) == 0, TopOffer: rng.IntN(7) == 0,
 		Price:       models.Money(int64(rng.IntN(60))*250_000 + int64(rng.IntN(3))*rng.Int64N(100_000)),
 		SalesPhrase: strings.Join(phrase, " "), Description: "-",
-		Status:      models.StatusPublished, StatusChanged: published, Listed: rng.IntN(10) != 0,
+		Status: models.StatusPublished, StatusChanged: published, Listed: rng.IntN(10) != 0,
 		PublishedAt: &published, ExpiresAt: &expires, Created: published, Updated: published,
 	}
 	if line[2] != 0 {
