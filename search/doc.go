@@ -62,11 +62,9 @@ var PriceBands = []int64{0, 10_000_00, 20_000_00, 40_000_00, 80_000_00, 150_000_
 
 // priceBand is the band of a price.
 func priceBand(cents int64) uint8 {
-	b := 0
-	for i, lo := range PriceBands {
-		if cents >= lo {
-			b = i
-		}
+	b := len(PriceBands) - 1
+	for b > 0 && cents < PriceBands[b] {
+		b--
 	}
 	return uint8(b)
 }

@@ -198,7 +198,8 @@ func TestIndexAgreesWithPlainReading(t *testing.T) {
 		batch = append(batch, d)
 		plain.docs[id] = d
 	}
-	ix.Apply(batch, nil) // a bulk load
+	ix.Apply(batch, nil) // the first load
+	ix.MarkReady()
 	orders := []string{OrderNewest, OrderPriceAsc, OrderPriceDesc, OrderKmAsc, OrderModelYearNew}
 	for round := range 40 {
 		// Changes one by one: new ads, edits, removals.

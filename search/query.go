@@ -53,9 +53,50 @@ const (
 	groupOther
 )
 
+// clause is a filter given as the bitmap of the slots it keeps, and, for
+// a value of a column, the column, so that an ad can be tested without the
+// bitmap.
 type clause struct {
 	group int
 	set   *roaring.Bitmap
+	n     int // the set's size
+	wide  []uint32
+	mid   []uint16
+	tiny  []uint8
+	want  uint32
+	dense bitset // the set as a plain bitmap, made when a long walk tests it
+}
+
+// test reports whether the clause keeps the slot.
+func (c *clause) test(slot uint32) bool {
+	switch {
+	case c.wide != nil:
+		return c.wide[slot] == c.want
+	case c.mid != nil:
+		return uint32(c.mid[slot]) == c.want
+	case c.tiny != nil:
+		return uint32(c.tiny[slot]) == c.want
+	case c.dense != nil:
+		return c.dense.has(slot)
+	}
+	return c.set.Contains(slot)
+}
+
+// span is a range filter on a column: lo and hi inclusive, 0 for an open
+// side.
+type span struct {
+	group  int
+	lo, hi uint64
+	rank   *ranking // sorted by the column first
+	wide   []uint32 // the column, when of 32 bits
+	narrow []uint16 // the column, when of 16 bits
+}
+
+// plan is a filter made ready for the index: the value filters as bitmaps
+// (smallest first) and the ranges (price, model year, km).
+type plan struct {
+	clauses []clause
+	spans   []span
 }
 
 // Search returns the page of offset and limit of the ads matching f, in
@@ -64,94 +105,208 @@ type clause struct {
 func (ix *Index) Search(f Filter, order string, offset, limit int, facets bool) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	clauses := ix.clauses(&f)
-	all := and(ix.live, clauses, -1)
+	p := ix.plan(&f)
+	all := ix.within(p, -1)
 	res := Result{Total: int(all.GetCardinality())}
 	for _, slot := range ix.page(all, order, offset, limit) {
 		res.Docs = append(res.Docs, ix.export(slot))
 	}
 	if facets {
-		res.Facets = ix.facets(all, clauses)
+		res.Facets = ix.facets(p, all)
 	}
 	return res
 }
 
-// clauses turns the filter into bitmaps, one per filter given.
-func (ix *Index) clauses(f *Filter) []clause {
-	var cs []clause
-	add := func(group int, set *roaring.Bitmap) { cs = append(cs, clause{group, set}) }
+// plan turns the filter into bitmaps and ranges.
+func (ix *Index) plan(f *Filter) *plan {
+	p := &plan{}
+	c := &ix.cols
+	add := func(cl clause) { p.clauses = append(p.clauses, cl) }
 	switch {
 	case f.VersionID != 0:
-		add(groupBrand, ix.versions.get(f.VersionID))
+		add(clause{group: groupBrand, set: ix.versions.get(f.VersionID), wide: c.version, want: f.VersionID})
 	case f.ModelID != 0:
-		add(groupBrand, ix.models.get(f.ModelID))
+		add(clause{group: groupBrand, set: ix.models.get(f.ModelID), wide: c.model, want: f.ModelID})
 	case f.BrandID != 0:
-		add(groupBrand, ix.brands.get(f.BrandID))
+		add(clause{group: groupBrand, set: ix.brands.get(f.BrandID), wide: c.brand, want: f.BrandID})
 	}
 	switch {
 	case f.CityID != 0:
-		add(groupState, ix.cities.get(f.CityID))
+		add(clause{group: groupState, set: ix.cities.get(f.CityID), wide: c.city, want: f.CityID})
 	case f.StateID != 0:
-		add(groupState, ix.states.get(f.StateID))
+		add(clause{group: groupState, set: ix.states.get(f.StateID), mid: c.state, want: uint32(f.StateID)})
 	}
 	if f.Type != "" {
-		code, ok := ix.typeCodes.lookup(f.Type)
-		add(groupType, ix.types.get(code))
-		if !ok {
-			cs[len(cs)-1].set = roaring.New()
+		cl := clause{group: groupType, set: roaring.New()} // an unknown style keeps nothing
+		if code, ok := ix.typeCodes.lookup(f.Type); ok {
+			cl = clause{group: groupType, set: ix.types.get(code), tiny: c.typ, want: uint32(code)}
 		}
+		add(cl)
 	}
 	if f.Color != "" {
-		code, ok := ix.colorCodes.lookup(f.Color)
-		add(groupOther, ix.colors.get(code))
-		if !ok {
-			cs[len(cs)-1].set = roaring.New()
+		cl := clause{group: groupOther, set: roaring.New()}
+		if code, ok := ix.colorCodes.lookup(f.Color); ok {
+			cl = clause{group: groupOther, set: ix.colors.get(code), tiny: c.color, want: uint32(code)}
 		}
+		add(cl)
 	}
 	if f.TopOffer {
-		add(groupOther, ix.top)
+		add(clause{group: groupOther, set: ix.top})
 	}
 	for i, w := range f.Words {
-		add(groupOther, ix.wordSet(w, i == len(f.Words)-1))
+		add(clause{group: groupOther, set: ix.wordSet(w, i == len(f.Words)-1)})
+	}
+	for i := range p.clauses {
+		p.clauses[i].n = int(p.clauses[i].set.GetCardinality())
+	}
+	slices.SortStableFunc(p.clauses, func(a, b clause) int { return a.n - b.n })
+	bound := func(v int64) uint64 { return uint64(max(v, 0)) }
+	if f.PriceMin != 0 || f.PriceMax != 0 {
+		p.spans = append(p.spans, span{group: groupPrice, lo: bound(f.PriceMin), hi: bound(f.PriceMax), rank: ix.byPrice, wide: c.price})
 	}
 	if f.YearMin != 0 || f.YearMax != 0 {
-		var years []*roaring.Bitmap
-		for y, set := range ix.years {
-			if (f.YearMin == 0 || int(y) >= f.YearMin) && (f.YearMax == 0 || int(y) <= f.YearMax) {
-				years = append(years, set)
-			}
-		}
-		add(groupYear, roaring.FastOr(years...))
-	}
-	// The ranges are worked out within what the filters no facet leaves
-	// out already leave (the words, the colour), when there are some.
-	base := and(ix.live, cs, groupBrand, groupState, groupType, groupYear)
-	if f.PriceMin != 0 || f.PriceMax != 0 {
-		add(groupPrice, ix.price.between(base, uint64(max(f.PriceMin, 0)), uint64(max(f.PriceMax, 0))))
+		p.spans = append(p.spans, span{group: groupYear, lo: bound(int64(f.YearMin)), hi: bound(int64(f.YearMax)), rank: ix.byYear, narrow: c.year})
 	}
 	if f.KmMax != 0 {
-		add(groupOther, ix.km.atMost(base, uint64(max(f.KmMax, 0))))
+		p.spans = append(p.spans, span{group: groupOther, hi: bound(int64(f.KmMax)), rank: ix.byKm, wide: c.km})
 	}
-	return cs
+	return p
 }
 
-// and intersects the clauses but those of the groups left out; with none,
-// it is every listed ad. The result may be shared: callers only read it.
-func and(live *roaring.Bitmap, cs []clause, leaveOut ...int) *roaring.Bitmap {
-	var sets []*roaring.Bitmap
-	for _, c := range cs {
-		if !slices.Contains(leaveOut, c.group) {
-			sets = append(sets, c.set)
+// within returns the slots every filter but those of the group left out
+// keeps (-1 leaves none out). The result may be shared: callers only read
+// it.
+//
+// It picks the cheapest of three ways: read each ad of the smallest
+// bitmap and test the other filters on its columns; walk the shortest
+// stretch of a ranking a range asks for and test the rest; or, without
+// ranges, intersect the bitmaps.
+func (ix *Index) within(p *plan, leaveOut int) *roaring.Bitmap {
+	var cls []*clause
+	for i := range p.clauses {
+		if p.clauses[i].group != leaveOut {
+			cls = append(cls, &p.clauses[i])
 		}
 	}
-	switch len(sets) {
-	case 0:
-		return live
-	case 1:
-		return sets[0]
+	var spans []span
+	for _, s := range p.spans {
+		if s.group != leaveOut {
+			spans = append(spans, s)
+		}
 	}
-	return roaring.FastAnd(sets...)
+	switch {
+	case len(cls) == 0 && len(spans) == 0:
+		return ix.live
+	case len(cls) == 1 && len(spans) == 0:
+		return cls[0].set
+	}
+	driver, n, rest := ix.live, ix.slots.n, cls
+	if len(cls) > 0 {
+		driver, n, rest = cls[0].set, cls[0].n, cls[1:]
+	}
+	read := n * (len(rest) + len(spans))
+	best, from, to := -1, 0, 0
+	for i := range spans {
+		f, t := spans[i].stretch()
+		if best < 0 || t-f < to-from {
+			best, from, to = i, f, t
+		}
+	}
+	walk := -1
+	if best >= 0 {
+		walk = (to-from)*(len(cls)+len(spans)-1) + (len(cls)+1)*len(ix.docs)/64
+	}
+	switch {
+	case len(spans) == 0 && read > sizes(rest)+n:
+		sets := make([]*roaring.Bitmap, len(cls))
+		for i, c := range cls {
+			sets[i] = c.set
+		}
+		return roaring.FastAnd(sets...)
+	case walk >= 0 && walk < read:
+		for _, c := range cls {
+			if c.wide == nil && c.mid == nil && c.tiny == nil && c.dense == nil {
+				c.dense = c.set.ToDense()
+			}
+		}
+		others := slices.Delete(slices.Clone(spans), best, best+1)
+		out := make(bitset, (len(ix.docs)+63)/64)
+		spans[best].rank.stretch(from, to, func(slots []uint32) {
+			for _, slot := range slots {
+				if passes(cls, others, slot) {
+					out.set(slot)
+				}
+			}
+		})
+		return roaring.FromDense(out, false)
+	}
+	keep := make([]uint32, 0, min(n, 4096))
+	it := driver.ManyIterator()
+	buf := make([]uint32, 256)
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for _, slot := range buf[:k] {
+			if passes(rest, spans, slot) {
+				keep = append(keep, slot)
+			}
+		}
+	}
+	return roaring.BitmapOf(keep...)
 }
+
+// sizes adds up the clauses' set sizes.
+func sizes(cls []*clause) int {
+	n := 0
+	for _, c := range cls {
+		n += c.n
+	}
+	return n
+}
+
+// passes reports whether the slot passes every clause and range.
+func passes(cls []*clause, spans []span, slot uint32) bool {
+	for _, c := range cls {
+		if !c.test(slot) {
+			return false
+		}
+	}
+	return inSpans(spans, slot)
+}
+
+// inSpans reports whether the slot's values lie in every range.
+func inSpans(spans []span, slot uint32) bool {
+	for i := range spans {
+		if v := spans[i].value(slot); v < spans[i].lo || spans[i].hi != 0 && v > spans[i].hi {
+			return false
+		}
+	}
+	return true
+}
+
+// value reads the slot's value of the range's column.
+func (s *span) value(slot uint32) uint64 {
+	if s.wide != nil {
+		return uint64(s.wide[slot])
+	}
+	return uint64(s.narrow[slot])
+}
+
+// stretch returns the positions [from, to) of the range's ads in its
+// ranking.
+func (s *span) stretch() (from, to int) {
+	from = s.rank.search(func(slot uint32) bool { return s.value(slot) < s.lo })
+	to = s.rank.n
+	if s.hi != 0 {
+		to = s.rank.search(func(slot uint32) bool { return s.value(slot) <= s.hi })
+	}
+	return from, max(from, to)
+}
+
+// bitset is a plain bitmap of slots, for tests of membership in a loop.
+type bitset []uint64
+
+func (b bitset) set(i uint32) { b[i/64] |= 1 << (i % 64) }
+
+func (b bitset) has(i uint32) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
 
 // orderOf returns the ranking of an order and whether it is read backwards.
 func (ix *Index) orderOf(order string) (*ranking, bool) {
@@ -189,12 +344,16 @@ func (ix *Index) page(set *roaring.Bitmap, order string, offset, limit int) []ui
 		})
 		return out
 	}
-	walk := want * len(ix.slots) / n           // ranking steps, each a lookup in set
+	walk := want * ix.slots.n / n              // ranking steps, each a lookup in set
 	heap := n * (bits.Len(uint(want)) + 1) / 2 // heap steps over set's slots
 	if walk <= heap {
+		has := set.Contains
+		if walk > len(ix.docs)/2048 {
+			has = bitset(set.ToDense()).has // a long walk: test a plain bitmap
+		}
 		seen := 0
 		r.each(reverse, 0, func(slot uint32) bool {
-			if set.Contains(slot) {
+			if has(slot) {
 				if seen >= offset {
 					out = append(out, slot)
 				}

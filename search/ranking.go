@@ -124,3 +124,34 @@ func (r *ranking) each(reverse bool, skip int, fn func(slot uint32) bool) {
 		skip = 0
 	}
 }
+
+// search returns the position of the first slot for which below is false,
+// below being true for a prefix of the ranking and false after it.
+func (r *ranking) search(below func(slot uint32) bool) int {
+	bi := sort.Search(len(r.blocks), func(i int) bool { b := r.blocks[i]; return !below(b[len(b)-1]) })
+	pos := 0
+	for _, b := range r.blocks[:bi] {
+		pos += len(b)
+	}
+	if bi == len(r.blocks) {
+		return pos
+	}
+	b := r.blocks[bi]
+	return pos + sort.Search(len(b), func(i int) bool { return !below(b[i]) })
+}
+
+// stretch calls fn with the slots at positions [from, to), a block's run
+// at a time.
+func (r *ranking) stretch(from, to int, fn func(slots []uint32)) {
+	pos := 0
+	for _, b := range r.blocks {
+		if pos >= to {
+			return
+		}
+		lo, hi := max(from-pos, 0), min(to-pos, len(b))
+		if lo < hi {
+			fn(b[lo:hi])
+		}
+		pos += len(b)
+	}
+}
