@@ -83,7 +83,7 @@ func TestMergeBrandsMergesTheirModelsAndVersions(t *testing.T) {
 			if ad.BrandID != f.honda.ID || ad.ModelID != want[i].model || v != want[i].version {
 				t.Errorf("ad %d: brand %d model %d version %d, want %d %d %d", i, ad.BrandID, ad.ModelID, v, f.honda.ID, want[i].model, want[i].version)
 			}
-			if !strings.HasPrefix(ad.SearchText, "honda ") {
+			if !strings.HasPrefix(ad.SearchText, " honda ") {
 				t.Errorf("ad %d search text %q", i, ad.SearchText)
 			}
 		}
@@ -191,7 +191,7 @@ func TestRenameRewritesSearchText(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.First(ad, ad.ID)
-		if ad.SearchText != "hondda cb 300 edição ágil única dona" {
+		if ad.SearchText != " hondda cb 300 edicao agil sao paulo unica dona " {
 			t.Errorf("search text %q", ad.SearchText)
 		}
 		if err := db.RenameCatalogItem(ctx, admin.ID, models.LevelModel, f.dupCB.ID, "Modelo  próprio"); !errors.Is(err, models.ErrNameTaken) {

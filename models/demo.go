@@ -20,15 +20,6 @@ func (db *DB) DemoUsers(ctx context.Context) (map[string]User, error) {
 	return out, nil
 }
 
-// InsertAds inserts ads with their images in batches, as they are: the bulk
-// path of the demo data, which skips the worker.
-func (db *DB) InsertAds(ctx context.Context, ads []Ad, batch int) error {
-	if err := db.WithContext(ctx).CreateInBatches(ads, batch).Error; err != nil {
-		return fmt.Errorf("insert %d ads: %w", len(ads), err)
-	}
-	return nil
-}
-
 // DemoFootprint is what the demo accounts own that lives outside the
 // database: their ads' images and their pending uploads.
 type DemoFootprint struct {
@@ -64,6 +55,7 @@ func (db *DB) HideDemoAds(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("hide demo ads: %w", err)
 	}
+	db.AdsChanged(ctx)
 	return nil
 }
 
