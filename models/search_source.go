@@ -85,7 +85,7 @@ func (db *DB) AdsChangedSince(ctx context.Context, t time.Time, fn func(listed [
 func (db *DB) ListedAdsByID(ctx context.Context, ids []uint64) ([]search.Doc, error) {
 	var out []search.Doc
 	for len(ids) > 0 {
-		n := min(len(ids), searchBatch)
+		n := min(len(ids), coverChunk)
 		args := make([]any, 0, n+1)
 		args = append(args, true)
 		for _, id := range ids[:n] {
@@ -171,20 +171,45 @@ func (db *DB) searchDocs(ctx context.Context, cond string, args ...any) ([]searc
 }
 
 // attachSearchCovers sets each document's cover: its first ready photo's
-// thumbnail.
+// thumbnail. Documents in id order are matched with the photos of their id
+// range in one query; others a few hundred ids at a time (long IN lists
+// are slow on SQLite).
 func (db *DB) attachSearchCovers(ctx context.Context, sqlDB *sql.DB, docs []search.Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
 	byID := make(map[uint64]*search.Doc, len(docs))
-	args := make([]any, 0, len(docs)+1)
-	args = append(args, ImageReady)
+	sorted := true
 	for i := range docs {
 		byID[docs[i].ID] = &docs[i]
-		args = append(args, docs[i].ID)
+		sorted = sorted && (i == 0 || docs[i-1].ID < docs[i].ID)
 	}
-	rows, err := sqlDB.QueryContext(ctx, "SELECT classifiedad_id, thumb_key, thumb_width, thumb_height FROM classifiedad_images "+
-		"WHERE status = ? AND classifiedad_id IN ("+placeholders(len(docs))+") ORDER BY classifiedad_id, position, id", args...)
+	const query = "SELECT classifiedad_id, thumb_key, thumb_width, thumb_height FROM classifiedad_images WHERE status = ? AND "
+	const order = " ORDER BY classifiedad_id, position, id"
+	if sorted && docs[len(docs)-1].ID-docs[0].ID < 4*uint64(len(docs)) {
+		return scanCovers(ctx, sqlDB, byID, query+"classifiedad_id BETWEEN ? AND ?"+order, ImageReady, docs[0].ID, docs[len(docs)-1].ID)
+	}
+	for i := 0; i < len(docs); i += coverChunk {
+		chunk := docs[i:min(i+coverChunk, len(docs))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, ImageReady)
+		for _, d := range chunk {
+			args = append(args, d.ID)
+		}
+		if err := scanCovers(ctx, sqlDB, byID, query+"classifiedad_id IN ("+placeholders(len(chunk))+")"+order, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// coverChunk is how many ads one query of covers names.
+const coverChunk = 250
+
+// scanCovers reads photos in ad and position order and gives each
+// document of byID its first.
+func scanCovers(ctx context.Context, sqlDB *sql.DB, byID map[uint64]*search.Doc, query string, args ...any) error {
+	rows, err := sqlDB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read covers: %w", err)
 	}

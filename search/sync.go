@@ -52,10 +52,25 @@ func (s *Syncer) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start, began := time.Now().UTC(), time.Now()
+	// The index takes one batch while the database reads the next.
+	batches := make(chan []Doc, 2)
+	applied := make(chan struct{})
+	go func() {
+		defer close(applied)
+		for docs := range batches {
+			s.Index.Apply(docs, nil)
+		}
+	}()
 	err := s.Source.EachListedAd(ctx, func(docs []Doc) error {
-		s.Index.Apply(docs, nil)
-		return nil
+		select {
+		case batches <- docs:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	})
+	close(batches)
+	<-applied
 	if err != nil {
 		return fmt.Errorf("load the search index: %w", err)
 	}
