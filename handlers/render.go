@@ -46,6 +46,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"asset":          s.assets.url,
 		"thousands":      thousands,
+		"cardsHTML":      cardsHTML,
+		"facetsHTML":     facetsHTML,
 		"money":          money,
 		"km":             func(n int) string { return thousands(int64(n)) + " km" },
 		"localTime":      func(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") },

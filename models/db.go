@@ -52,6 +52,10 @@ func OpenMySQL(cfg *gomysql.Config) (*DB, error) {
 	c.ParseTime = true
 	c.Loc = time.UTC
 	c.Collation = "utf8mb4_unicode_ci"
+	// Arguments are written into the statement by the driver (escaped for
+	// the connection's utf8mb4): one round trip per query instead of three
+	// (prepare, execute, close).
+	c.InterpolateParams = true
 	if c.Timeout == 0 {
 		c.Timeout = 5 * time.Second
 	}

@@ -1,9 +1,15 @@
--- wrk script: ad pages, chosen at random from ads.txt (canonical paths, one
--- per line, taken from the sitemap by bench/search.sh).
-local paths = {}
-for line in io.lines("bench/search/ads.txt") do paths[#paths + 1] = line end
-math.randomseed(7)
+-- wrk script: ad pages /anuncio/{id}/{slug}, drawn at random from ads.txt:
+-- every listed ad, from every page of the sitemap (written by
+-- bench/search.sh).
+dofile("bench/search/common.lua")
+
+local paths
+
+function init(args)
+  start_thread()
+  paths = lines("ads.txt")
+end
 
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", pick(paths))
 end
