@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"testing"
 
 	gomysql "github.com/go-sql-driver/mysql"
@@ -11,43 +14,49 @@ import (
 	"motando/models"
 )
 
-// BenchmarkSearch measures /motos on a large database named by
-// MOTANDO_BENCH_MYSQL_DSN (e.g. one filled by `motando seed --bulk 100000`):
+// Benchmarks of whole requests, through the application, on a large
+// database named by MOTANDO_BENCH_MYSQL_DSN (e.g. one filled by `motando
+// seed --bulk 100000`); every iteration asks for a search or an ad nobody
+// asked for before in the run:
 //
 //	MOTANDO_BENCH_MYSQL_DSN='root@tcp(127.0.0.1:3306)/motando_bench' \
-//	  go test -run '^$' -bench Search -benchtime 2000x ./handlers/
+//	  go test -run '^$' -bench . -benchtime 3000x ./handlers/
+
+// BenchmarkSearch measures /motos results partials of new searches: a
+// brand, a state and price and year ranges, in any order and page.
 func BenchmarkSearch(b *testing.B) {
-	app := benchApp(b)
-	for _, bc := range []struct{ name, path string }{
-		{"brand", "/motos?marca=7"},
-		{"brand+state", "/motos?marca=18&estado=SP"},
-		{"price+order", "/motos?preco_min=10000&preco_max=30000&ordem=menor_preco"},
-		{"deep page", "/motos?pagina=300"},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			for b.Loop() {
-				benchGet(b, app, bc.path, "HX-Request", "true")
-			}
-		})
+	app, _ := benchApp(b)
+	rng := rand.New(rand.NewPCG(1, 2))
+	orders := []string{"recentes", "menor_preco", "maior_preco", "menor_km", "mais_novas"}
+	states := []string{"SP", "MG", "RJ", "PR", "BA", "RS"}
+	for b.Loop() {
+		lo := 1000 * (1 + rng.IntN(40))
+		path := fmt.Sprintf("/motos?marca=%d&estado=%s&preco_min=%d&preco_max=%d&ano_min=%d&ordem=%s&pagina=%d",
+			1+rng.IntN(18), states[rng.IntN(len(states))], lo, lo+1000*(5+rng.IntN(60)), 2000+rng.IntN(20),
+			orders[rng.IntN(len(orders))], 1+rng.IntN(3))
+		benchGet(b, app, path, fiber.StatusOK, "HX-Request", "true")
 	}
 }
 
-// BenchmarkSearchPage measures the whole /motos page of a search whose
-// results are rendered already: the cost of the page around them.
-func BenchmarkSearchPage(b *testing.B) {
-	app := benchApp(b)
-	for _, path := range []string{"/motos?marca=7&estado=MG", "/motos?pagina=300"} {
-		b.Run(path, func(b *testing.B) {
-			for b.Loop() {
-				benchGet(b, app, path)
-			}
-		})
+// BenchmarkAdPage measures the pages of ads drawn at random over the whole
+// database.
+func BenchmarkAdPage(b *testing.B) {
+	app, db := benchApp(b)
+	var ids []uint64
+	if err := db.Raw("SELECT id FROM classifiedad WHERE listed = ?", true).Scan(&ids).Error; err != nil || len(ids) == 0 {
+		b.Fatalf("listed ads: %v (%d)", err, len(ids))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for b.Loop() {
+		// Without its slug the address answers a redirect to the page,
+		// after reading the ad as the page does.
+		benchGet(b, app, "/anuncio/"+strconv.FormatUint(ids[rng.IntN(len(ids))], 10), fiber.StatusMovedPermanently)
 	}
 }
 
 // benchApp is the site on the database MOTANDO_BENCH_MYSQL_DSN names; the
 // benchmark is skipped without it.
-func benchApp(b *testing.B) *fiber.App {
+func benchApp(b *testing.B) (*fiber.App, *models.DB) {
 	dsn := os.Getenv("MOTANDO_BENCH_MYSQL_DSN")
 	if dsn == "" {
 		b.Skip("MOTANDO_BENCH_MYSQL_DSN is not set")
@@ -61,12 +70,12 @@ func benchApp(b *testing.B) *fiber.App {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	return newTestApp(b, db)
+	return newTestApp(b, db), db
 }
 
-// benchGet requests path with the given header pairs and fails on anything
-// but a 200.
-func benchGet(b *testing.B, app *fiber.App, path string, headers ...string) {
+// benchGet requests path with the given header pairs and fails on any
+// other status than want.
+func benchGet(b *testing.B, app *fiber.App, path string, want int, headers ...string) {
 	req := httptest.NewRequest("GET", path, nil)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
@@ -76,7 +85,7 @@ func benchGet(b *testing.B, app *fiber.App, path string, headers ...string) {
 		b.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
+	if resp.StatusCode != want {
 		b.Fatalf("GET %s: %d", path, resp.StatusCode)
 	}
 }
