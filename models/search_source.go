@@ -44,6 +44,9 @@ func (db *DB) EachListedAd(ctx context.Context, fn func([]search.Doc) error) err
 // batch at a time in order of change: the listed ones as documents, the
 // others as ids. It returns the latest change time it saw (t when none).
 func (db *DB) AdsChangedSince(ctx context.Context, t time.Time, fn func(listed []search.Doc, unlisted []uint64) error) (time.Time, error) {
+	// The columns keep microseconds; a literal with more digits keeps
+	// MariaDB from using the index on updated.
+	t = t.UTC().Truncate(time.Microsecond)
 	latest, lastID := t, uint64(0)
 	where := "updated >= ? ORDER BY updated, id LIMIT ?"
 	args := []any{t, searchBatch}
