@@ -108,7 +108,7 @@ func (ix *Index) Search(f Filter, order string, offset, limit int, facets bool) 
 	p := ix.plan(&f)
 	all := ix.within(p, -1)
 	res := Result{Total: int(all.GetCardinality())}
-	for _, slot := range ix.page(all, order, offset, limit) {
+	for _, slot := range ix.page(all, p.spans, order, offset, limit) {
 		res.Docs = append(res.Docs, ix.export(slot))
 	}
 	if facets {
@@ -328,7 +328,7 @@ func (ix *Index) orderOf(order string) (*ranking, bool) {
 // It walks the order's ranking and keeps the slots set holds when set is
 // large (each step finds one with probability |set|/n), and sorts set's
 // own slots when it is small; the cheaper of the two is chosen.
-func (ix *Index) page(set *roaring.Bitmap, order string, offset, limit int) []uint32 {
+func (ix *Index) page(set *roaring.Bitmap, spans []span, order string, offset, limit int) []uint32 {
 	n := int(set.GetCardinality())
 	if offset >= n || limit <= 0 {
 		return nil
@@ -344,7 +344,15 @@ func (ix *Index) page(set *roaring.Bitmap, order string, offset, limit int) []ui
 		})
 		return out
 	}
-	walk := want * ix.slots.n / n              // ranking steps, each a lookup in set
+	// A range on the order's own column: the set lies within its stretch.
+	from, to := 0, r.n
+	for i := range spans {
+		if spans[i].rank == r {
+			f, t := spans[i].stretch()
+			from, to = max(from, f), min(to, t)
+		}
+	}
+	walk := want * (to - from) / n             // ranking steps, each a lookup in set
 	heap := n * (bits.Len(uint(want)) + 1) / 2 // heap steps over set's slots
 	if walk <= heap {
 		has := set.Contains
@@ -352,7 +360,7 @@ func (ix *Index) page(set *roaring.Bitmap, order string, offset, limit int) []ui
 			has = bitset(set.ToDense()).has // a long walk: test a plain bitmap
 		}
 		seen := 0
-		r.each(reverse, 0, func(slot uint32) bool {
+		r.walk(reverse, from, to, func(slot uint32) bool {
 			if has(slot) {
 				if seen >= offset {
 					out = append(out, slot)

@@ -95,33 +95,48 @@ func (r *ranking) remove(slot uint32) {
 // each calls fn with the slots in key order (backwards when reverse),
 // skipping the first skip, until fn returns false.
 func (r *ranking) each(reverse bool, skip int, fn func(slot uint32) bool) {
+	if reverse {
+		r.walk(true, 0, r.n-skip, fn)
+	} else {
+		r.walk(false, skip, r.n, fn)
+	}
+}
+
+// walk calls fn with the slots at positions [from, to), from the first
+// (or from the last when reverse), until fn returns false.
+func (r *ranking) walk(reverse bool, from, to int, fn func(slot uint32) bool) {
 	if !reverse {
+		pos := 0
 		for _, b := range r.blocks {
-			if skip >= len(b) {
-				skip -= len(b)
+			if pos >= to {
+				return
+			}
+			if pos+len(b) <= from {
+				pos += len(b)
 				continue
 			}
-			for _, s := range b[skip:] {
-				if !fn(s) {
+			for _, slot := range b[max(from-pos, 0):min(to-pos, len(b))] {
+				if !fn(slot) {
 					return
 				}
 			}
-			skip = 0
+			pos += len(b)
 		}
 		return
 	}
+	pos := r.n
 	for bi := len(r.blocks) - 1; bi >= 0; bi-- {
 		b := r.blocks[bi]
-		if skip >= len(b) {
-			skip -= len(b)
-			continue
+		pos -= len(b)
+		if pos+len(b) <= from {
+			return
 		}
-		for i := len(b) - 1 - skip; i >= 0; i-- {
+		lo, hi := max(from-pos, 0), min(to-pos, len(b))
+		for i := hi - 1; i >= lo; i-- {
 			if !fn(b[i]) {
 				return
 			}
 		}
-		skip = 0
 	}
 }
 
