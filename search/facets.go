@@ -1,151 +1,132 @@
 package search
 
-import (
-	"github.com/RoaringBitmap/roaring/v2"
-)
-
-// tally counts how many ads of a set have each value of one facet's field.
-type tally struct {
-	set    *roaring.Bitmap
-	counts []int
-	field  int                        // the column counted
-	totals func(counts []int)         // counts of the whole index
-	each   func(value int, count int) // hands the non-zero counts out
+// tallies counts, during a search's pass, how many ads each value of each
+// facet leaves: one counter per value, indexed by the value itself (brand
+// and state ids, style code, model year from the smallest seen, price
+// band). The facets are the groups groupBrand to groupPrice.
+type tallies struct {
+	ix     *Index
+	on     bool // the search asked for facets
+	counts [groupOther][]int
 }
 
-// The columns facets count.
-const (
-	fieldBrand = iota
-	fieldState
-	fieldType
-	fieldYear
-	fieldBand
-)
-
-// facets counts the values of each facet among the ads the other facets'
-// filters leave. Called under the read lock.
-func (ix *Index) facets(p *plan, all *roaring.Bitmap) Facets {
-	within := func(group int) *roaring.Bitmap {
-		for _, c := range p.clauses {
-			if c.group == group {
-				return ix.within(p, group)
-			}
-		}
-		for _, s := range p.spans {
-			if s.group == group {
-				return ix.within(p, group)
-			}
-		}
-		return all
-	}
-	out := Facets{Brands: map[uint32]int{}, States: map[uint16]int{}, Types: map[string]int{}, Years: map[int]int{},
-		Prices: make([]int, len(PriceBands))}
-	c := &ix.cols
-	tallies := []*tally{
-		{set: within(groupBrand), counts: make([]int, c.maxBrand+1),
-			field:  fieldBrand,
-			totals: func(n []int) { totalsOf(ix.brands, n, func(k uint32) int { return int(k) }) },
-			each:   func(v, n int) { out.Brands[uint32(v)] = n }},
-		{set: within(groupState), counts: make([]int, c.maxState+1),
-			field:  fieldState,
-			totals: func(n []int) { totalsOf(ix.states, n, func(k uint16) int { return int(k) }) },
-			each:   func(v, n int) { out.States[uint16(v)] = n }},
-		{set: within(groupType), counts: make([]int, 256),
-			field:  fieldType,
-			totals: func(n []int) { totalsOf(ix.types, n, func(k uint8) int { return int(k) }) },
-			each: func(v, n int) {
-				if name := ix.typeCodes.name(uint8(v)); name != "" {
-					out.Types[name] = n
-				}
-			}},
-		{set: within(groupYear), counts: make([]int, int(c.maxYear)-int(c.minYear)+1),
-			field:  fieldYear,
-			totals: func(n []int) { totalsOf(ix.years, n, func(k uint16) int { return int(k) - int(c.minYear) }) },
-			each:   func(v, n int) { out.Years[v+int(c.minYear)] = n }},
-		{set: within(groupPrice), counts: out.Prices,
-			field:  fieldBand,
-			totals: func(n []int) { totalsOf(ix.bands, n, func(k uint8) int { return int(k) }) },
-			each:   func(int, int) {}},
-	}
-	done := map[*roaring.Bitmap]bool{}
-	for _, t := range tallies {
-		if done[t.set] {
-			continue
-		}
-		done[t.set] = true
-		var same []*tally
-		for _, u := range tallies {
-			if u.set == t.set {
-				same = append(same, u)
-			}
-		}
-		ix.tallyAll(t.set, same)
-	}
-	for _, t := range tallies {
-		for v, n := range t.counts {
-			if n > 0 {
-				t.each(v, n)
-			}
+func newTallies(ix *Index, on bool) *tallies {
+	t := &tallies{ix: ix, on: on}
+	if on {
+		c := &ix.cols
+		t.counts = [groupOther][]int{
+			groupBrand: make([]int, c.maxBrand+1),
+			groupState: make([]int, c.maxState+1),
+			groupType:  make([]int, 256),
+			groupYear:  make([]int, int(c.maxYear)-int(c.minYear)+1),
+			groupPrice: make([]int, len(PriceBands)),
 		}
 	}
-	return out
+	return t
 }
 
-// tallyAll counts the facets that share one set, reading the columns of
-// the set's ads in one pass — or of the ads outside it, subtracted from
-// the whole index's counts, when those are fewer.
-func (ix *Index) tallyAll(set *roaring.Bitmap, ts []*tally) {
-	if set == ix.live {
-		for _, t := range ts {
-			t.totals(t.counts)
-		}
+// add counts the slots of a run in the facets of the mask (bit f for
+// facet f), delta each (-1 uncounts); one loop per column, without a call
+// per ad.
+func (t *tallies) add(run []uint32, mask uint, delta int) {
+	if !t.on || len(run) == 0 {
 		return
 	}
-	step := 1
-	if int(set.GetCardinality())*2 > ix.slots.n {
-		for _, t := range ts {
-			t.totals(t.counts)
+	c := &t.ix.cols
+	for facet := range t.counts {
+		if mask&(1<<facet) == 0 {
+			continue
 		}
-		set, step = roaring.AndNot(ix.live, set), -1
-	}
-	it := set.ManyIterator()
-	buf := make([]uint32, 256)
-	c := &ix.cols
-	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-		for _, t := range ts {
-			counts := t.counts
-			// One loop per column, without a call per ad.
-			switch t.field {
-			case fieldBrand:
-				for _, slot := range buf[:n] {
-					counts[c.brand[slot]] += step
-				}
-			case fieldState:
-				for _, slot := range buf[:n] {
-					counts[c.state[slot]] += step
-				}
-			case fieldType:
-				for _, slot := range buf[:n] {
-					counts[c.typ[slot]] += step
-				}
-			case fieldYear:
-				for _, slot := range buf[:n] {
-					counts[c.year[slot]-c.minYear] += step
-				}
-			case fieldBand:
-				for _, slot := range buf[:n] {
-					counts[priceBand(int64(c.price[slot]))] += step
-				}
+		n := t.counts[facet]
+		switch facet {
+		case groupBrand:
+			for _, s := range run {
+				n[c.brand[s]] += delta
+			}
+		case groupState:
+			for _, s := range run {
+				n[c.state[s]] += delta
+			}
+		case groupType:
+			for _, s := range run {
+				n[c.typ[s]] += delta
+			}
+		case groupYear:
+			for _, s := range run {
+				n[c.year[s]-c.minYear] += delta
+			}
+		case groupPrice:
+			for _, s := range run {
+				n[priceBand(int64(c.price[s]))] += delta
 			}
 		}
 	}
 }
 
-// totalsOf writes the size of each value's bitmap at its index.
-func totalsOf[K comparable](sets valueSets[K], counts []int, index func(K) int) {
-	for k, b := range sets {
-		if i := index(k); i >= 0 && i < len(counts) {
-			counts[i] = int(b.GetCardinality())
+// allFacets is the mask of every facet.
+const allFacets = 1<<groupOther - 1
+
+// totals counts every listed ad in the facet (-1: in every facet), from
+// the sizes of the values' bitmaps.
+func (t *tallies) totals(facet int) {
+	if !t.on {
+		return
+	}
+	ix, c := t.ix, &t.ix.cols
+	for f := range t.counts {
+		if facet >= 0 && f != facet {
+			continue
+		}
+		n := t.counts[f]
+		switch f {
+		case groupBrand:
+			for k, b := range ix.brands {
+				n[k] = int(b.GetCardinality())
+			}
+		case groupState:
+			for k, b := range ix.states {
+				n[k] = int(b.GetCardinality())
+			}
+		case groupType:
+			for k, b := range ix.types {
+				n[k] = int(b.GetCardinality())
+			}
+		case groupYear:
+			for k, b := range ix.years {
+				n[int(k)-int(c.minYear)] = int(b.GetCardinality())
+			}
+		case groupPrice:
+			for k, b := range ix.bands {
+				n[k] = int(b.GetCardinality())
+			}
 		}
 	}
+}
+
+// facets hands the non-zero counts out.
+func (t *tallies) facets() Facets {
+	out := Facets{Brands: map[uint32]int{}, States: map[uint16]int{}, Types: map[string]int{}, Years: map[int]int{},
+		Prices: make([]int, len(PriceBands))}
+	for v, n := range t.counts[groupBrand] {
+		if n > 0 {
+			out.Brands[uint32(v)] = n
+		}
+	}
+	for v, n := range t.counts[groupState] {
+		if n > 0 {
+			out.States[uint16(v)] = n
+		}
+	}
+	for v, n := range t.counts[groupType] {
+		if name := t.ix.typeCodes.name(uint8(v)); n > 0 && name != "" {
+			out.Types[name] = n
+		}
+	}
+	for v, n := range t.counts[groupYear] {
+		if n > 0 {
+			out.Years[v+int(t.ix.cols.minYear)] = n
+		}
+	}
+	copy(out.Prices, t.counts[groupPrice])
+	return out
 }
