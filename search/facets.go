@@ -1,5 +1,7 @@
 package search
 
+import "github.com/RoaringBitmap/roaring/v2"
+
 // tallies counts, during a search's pass, how many ads each value of each
 // facet leaves: one counter per value, indexed by the value itself (brand
 // and state ids, style code, model year from the smallest seen, price
@@ -60,6 +62,28 @@ func (t *tallies) add(run []uint32, mask uint, delta int) {
 				n[priceBand(int64(c.price[s]))] += delta
 			}
 		}
+	}
+}
+
+// addSet counts the slots of a set in the facets of the mask: reading
+// the set's ads, or — when the set holds most of the index — every listed
+// ad's counts less the ads outside it.
+func (t *tallies) addSet(set *roaring.Bitmap, mask uint) {
+	if !t.on || mask == 0 {
+		return
+	}
+	ix := t.ix
+	if set != ix.live && int(set.GetCardinality())*2 <= ix.slots.n {
+		eachRun(set, func(run []uint32) { t.add(run, mask, 1) })
+		return
+	}
+	for facet := range t.counts {
+		if mask&(1<<facet) != 0 {
+			t.totals(facet)
+		}
+	}
+	if set != ix.live {
+		eachRun(roaring.AndNot(ix.live, set), func(run []uint32) { t.add(run, mask, -1) })
 	}
 }
 

@@ -66,11 +66,7 @@ func (f *filter) each(fn func(slots []uint32)) {
 		inOrder(f.rank, fn, [2]int{f.from, f.to})
 		return
 	}
-	it := f.set.ManyIterator()
-	buf := make([]uint32, 256)
-	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-		fn(buf[:n])
-	}
+	eachRun(f.set, fn)
 }
 
 // eachOutside calls fn with the listed ads that do not pass, a run at a
@@ -82,6 +78,20 @@ func (f *filter) eachOutside(live *roaring.Bitmap, fn func(slots []uint32)) {
 	}
 	out := filter{set: roaring.AndNot(live, f.set)}
 	out.each(fn)
+}
+
+// bitmap returns the ads that pass as a bitmap.
+func (f *filter) bitmap(live *roaring.Bitmap) *roaring.Bitmap {
+	if !f.ranged {
+		return f.set
+	}
+	words := make([]uint64, (live.Maximum()+64)/64)
+	f.rank.stretch(f.from, f.to, func(slots []uint32) {
+		for _, slot := range slots {
+			words[slot/64] |= 1 << (slot % 64)
+		}
+	})
+	return roaring.FromDense(words, false)
 }
 
 // inOrder calls fn with the slots at the ranking's positions in the
@@ -138,3 +148,12 @@ func (f *filter) value(slot uint32) uint64 {
 type bitset []uint64
 
 func (b bitset) has(i uint32) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+// eachRun calls fn with the slots of a bitmap, a run at a time, in order.
+func eachRun(set *roaring.Bitmap, fn func(slots []uint32)) {
+	it := set.ManyIterator()
+	buf := make([]uint32, 256)
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		fn(buf[:n])
+	}
+}

@@ -206,17 +206,25 @@ func (ix *Index) pass(fs []filter, t *tallies) (total int, slots []uint32, compl
 			t.add(failed[g], 1<<g, 1)
 		}
 	}
+	// Reading ad by ad pays while the ads read are a small part of the
+	// index; past that, bitmap intersections of whole sets do better.
+	large := ix.slots.n / 8
 	switch {
+	case !t.on && len(fs) == 1:
+		// One filter, no facets: its ads are the result.
+		return fs[0].n, nil, false
 	case !t.on:
 		// No facets: the result lies within the smallest filter.
 		fs[0].each(func(run []uint32) { visit(run, &fs[0], nil) })
-	case other != nil && (len(facetGroups) < 2 || other.n <= smallest.n+second.n):
+	case other != nil && other.n <= large && (len(facetGroups) < 2 || other.n <= smallest.n+second.n):
 		// Every ad that counts passes the filters no facet leaves out.
 		other.each(func(run []uint32) { visit(run, other, nil) })
-	case len(facetGroups) >= 2:
+	case len(facetGroups) >= 2 && smallest.n+second.n <= large:
 		// An ad that counts passes one of the two smallest facet filters.
 		smallest.each(func(run []uint32) { visit(run, smallest, nil) })
 		second.each(func(run []uint32) { visit(run, second, smallest) })
+	case len(facetGroups) >= 2 || other != nil:
+		return ix.intersect(fs, t)
 	default:
 		// One facet filter, nothing else: its own facet counts every ad.
 		only, rest := smallest, allFacets&^(1<<smallest.group)
@@ -236,6 +244,45 @@ func (ix *Index) pass(fs []filter, t *tallies) (total int, slots []uint32, compl
 		return only.n, nil, false
 	}
 	return total, slots, collect
+}
+
+// intersect counts the result and the facets with bitmap intersections:
+// the result is every filter's set intersected; each facet with a filter
+// counts within every set but its own, the others within the result.
+func (ix *Index) intersect(fs []filter, t *tallies) (total int, slots []uint32, complete bool) {
+	sets := make([]*roaring.Bitmap, len(fs))
+	for i := range fs {
+		sets[i] = fs[i].bitmap(ix.live)
+	}
+	without := func(group int) *roaring.Bitmap {
+		var keep []*roaring.Bitmap
+		for i := range fs {
+			if fs[i].group != group {
+				keep = append(keep, sets[i])
+			}
+		}
+		switch len(keep) {
+		case 0:
+			return ix.live
+		case 1:
+			return keep[0]
+		}
+		return roaring.FastAnd(keep...)
+	}
+	result := without(-1)
+	rest := uint(allFacets)
+	for facet := range groupOther {
+		if slices.ContainsFunc(fs, func(f filter) bool { return f.group == facet }) {
+			rest &^= 1 << facet
+			t.addSet(without(facet), 1<<facet)
+		}
+	}
+	t.addSet(result, rest)
+	total = int(result.GetCardinality())
+	if total <= maxCollected {
+		return total, result.ToArray(), true
+	}
+	return total, nil, false
 }
 
 // orderOf returns the ranking of an order and whether it is read backwards.
