@@ -158,5 +158,22 @@ func (ix *Index) wordSet(w string, prefix bool) *roaring.Bitmap {
 	case 1:
 		return sets[0]
 	}
-	return roaring.FastOr(sets...)
+	total := uint64(0)
+	for _, b := range sets {
+		total += b.GetCardinality()
+	}
+	if total < uint64(ix.slots.n/64) {
+		return roaring.FastOr(sets...)
+	}
+	// Many ads in many bitmaps (a short prefix, a common city name):
+	// marking a plain bitmap beats merging the sorted arrays pairwise.
+	words := make([]uint64, ix.live.Maximum()/64+1)
+	for _, b := range sets {
+		eachRun(b, func(slots []uint32) {
+			for _, slot := range slots {
+				words[slot/64] |= 1 << (slot % 64)
+			}
+		})
+	}
+	return roaring.FromDense(words, false)
 }
