@@ -2,6 +2,7 @@ package search
 
 import (
 	"math/bits"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -39,6 +40,7 @@ type filter struct {
 	lo, hi   uint64
 	rank     *ranking
 	from, to int
+	slots    int // the index's slot count, which sizes plain bitmaps
 
 	n int // how many ads pass
 }
@@ -63,7 +65,7 @@ func (f *filter) test(slot uint32) bool {
 // (reading the columns in order keeps them in the cache).
 func (f *filter) each(fn func(slots []uint32)) {
 	if f.ranged {
-		inOrder(f.rank, fn, [2]int{f.from, f.to})
+		inOrder(f.rank, f.slots, fn, [2]int{f.from, f.to})
 		return
 	}
 	eachRun(f.set, fn)
@@ -73,7 +75,7 @@ func (f *filter) each(fn func(slots []uint32)) {
 // time, in slot order.
 func (f *filter) eachOutside(live *roaring.Bitmap, fn func(slots []uint32)) {
 	if f.ranged {
-		inOrder(f.rank, fn, [2]int{0, f.from}, [2]int{f.to, f.rank.n})
+		inOrder(f.rank, f.slots, fn, [2]int{0, f.from}, [2]int{f.to, f.rank.n})
 		return
 	}
 	out := filter{set: roaring.AndNot(live, f.set)}
@@ -95,15 +97,13 @@ func (f *filter) bitmap(live *roaring.Bitmap) *roaring.Bitmap {
 }
 
 // inOrder calls fn with the slots at the ranking's positions in the
-// stretches, in slot order, through a plain bitmap.
-func inOrder(r *ranking, fn func(slots []uint32), stretches ...[2]int) {
-	var marks bitset
+// stretches, in slot order, through a plain bitmap of the index's slots.
+func inOrder(r *ranking, slots int, fn func(slots []uint32), stretches ...[2]int) {
+	marks := getWords(slots/64 + 1)
+	defer putWords(marks)
 	for _, st := range stretches {
-		r.stretch(st[0], st[1], func(slots []uint32) {
-			for _, slot := range slots {
-				for int(slot/64) >= len(marks) {
-					marks = append(marks, make(bitset, max(len(marks), 64))...)
-				}
+		r.stretch(st[0], st[1], func(run []uint32) {
+			for _, slot := range run {
 				marks[slot/64] |= 1 << (slot % 64)
 			}
 		})
@@ -122,6 +122,24 @@ func inOrder(r *ranking, fn func(slots []uint32), stretches ...[2]int) {
 	if len(buf) > 0 {
 		fn(buf)
 	}
+}
+
+// wordPool keeps plain bitmaps between searches: at a million ads each is
+// 128 KB, and a search may need several.
+var wordPool sync.Pool
+
+// getWords returns n zeroed words.
+func getWords(n int) []uint64 {
+	if p, ok := wordPool.Get().(*[]uint64); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]uint64, n)
+}
+
+// putWords clears the words and keeps them for another search.
+func putWords(w []uint64) {
+	clear(w)
+	wordPool.Put(&w)
 }
 
 // locate finds where a range lies in its ranking, and how many ads it
@@ -143,11 +161,6 @@ func (f *filter) value(slot uint32) uint64 {
 	}
 	return uint64(f.mid[slot])
 }
-
-// bitset is a plain bitmap of slots, for tests of membership in a loop.
-type bitset []uint64
-
-func (b bitset) has(i uint32) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
 
 // eachRun calls fn with the slots of a bitmap, a run at a time, in order.
 func eachRun(set *roaring.Bitmap, fn func(slots []uint32)) {

@@ -3,6 +3,7 @@ package search
 import (
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -58,7 +59,10 @@ func (ix *Index) Search(f Filter, order string, offset, limit int, facets bool) 
 	defer ix.mu.RUnlock()
 	fs := ix.filters(&f)
 	t := newTallies(ix, facets)
-	total, slots, complete := ix.pass(fs, t)
+	buf := slotPool.Get().(*[]uint32)
+	defer slotPool.Put(buf)
+	total, slots, complete := ix.pass(fs, t, (*buf)[:0])
+	*buf = slots[:0]
 	res := Result{Total: total}
 	for _, slot := range ix.page(fs, slots, complete, total, order, offset, limit) {
 		res.Docs = append(res.Docs, ix.export(slot))
@@ -112,7 +116,7 @@ func (ix *Index) filters(f *Filter) []filter {
 		value(groupOther, ix.wordSet(w, i == len(f.Words)-1), filter{})
 	}
 	span := func(group int, lo, hi int64, rank *ranking, wide []uint32, mid []uint16) {
-		fl := filter{group: group, ranged: true, lo: uint64(max(lo, 0)), hi: uint64(max(hi, 0)), rank: rank, wide: wide, mid: mid}
+		fl := filter{group: group, ranged: true, lo: uint64(max(lo, 0)), hi: uint64(max(hi, 0)), rank: rank, wide: wide, mid: mid, slots: len(ix.docs)}
 		fl.locate()
 		fs = append(fs, fl)
 	}
@@ -130,13 +134,16 @@ func (ix *Index) filters(f *Filter) []filter {
 	return fs
 }
 
+// slotPool keeps the result slots' buffers between searches.
+var slotPool = sync.Pool{New: func() any { return new([]uint32) }}
+
 // maxCollected is the most result slots a pass keeps for the page; a
 // larger result is paged by walking the order's ranking.
 const maxCollected = 1 << 16
 
 // pass counts the ads that pass every filter, tallies the facets, and
 // returns the passing slots (complete says whether all are there).
-func (ix *Index) pass(fs []filter, t *tallies) (total int, slots []uint32, complete bool) {
+func (ix *Index) pass(fs []filter, t *tallies, slots []uint32) (total int, _ []uint32, complete bool) {
 	if len(fs) == 0 {
 		t.totals(-1)
 		return ix.slots.n, nil, false
@@ -400,7 +407,7 @@ func (ix *Index) Listed(offset, limit int) []Doc {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var out []Doc
-	ix.byPublished.each(false, offset, func(slot uint32) bool {
+	ix.byPublished.walk(false, offset, ix.byPublished.n, func(slot uint32) bool {
 		out = append(out, ix.export(slot))
 		return len(out) < limit
 	})

@@ -92,16 +92,6 @@ func (r *ranking) remove(slot uint32) {
 	}
 }
 
-// each calls fn with the slots in key order (backwards when reverse),
-// skipping the first skip, until fn returns false.
-func (r *ranking) each(reverse bool, skip int, fn func(slot uint32) bool) {
-	if reverse {
-		r.walk(true, 0, r.n-skip, fn)
-	} else {
-		r.walk(false, skip, r.n, fn)
-	}
-}
-
 // walk calls fn with the slots at positions [from, to), from the first
 // (or from the last when reverse), until fn returns false.
 func (r *ranking) walk(reverse bool, from, to int, fn func(slot uint32) bool) {
