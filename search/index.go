@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/binary"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,8 +14,9 @@ import (
 // concurrent use: searches share a read lock, changes take the write lock
 // for microseconds per ad.
 type Index struct {
-	mu    sync.RWMutex
-	ready atomic.Bool
+	mu      sync.RWMutex
+	ready   atomic.Bool
+	running chan struct{} // one token per search running, at most one per core
 
 	slots idTable         // ad id → slot
 	free  []uint32        // slots to reuse
@@ -121,7 +123,8 @@ const (
 // New returns an empty index, not ready until the first load marks it so.
 func New() *Index {
 	ix := &Index{
-		live: roaring.New(), top: roaring.New(),
+		running: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		live:    roaring.New(), top: roaring.New(),
 		brands: valueSets[uint32]{}, models: valueSets[uint32]{}, versions: valueSets[uint32]{},
 		states: valueSets[uint16]{}, cities: valueSets[uint32]{}, years: valueSets[uint16]{},
 		types: valueSets[uint8]{}, colors: valueSets[uint8]{}, bands: valueSets[uint8]{},

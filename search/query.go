@@ -47,6 +47,11 @@ type Result struct {
 // order, with the facet counts when facets is set. An unknown order is the
 // newest first.
 //
+// At most one search per core runs at a time; the others wait their turn
+// in order. A long search then waits for the few ahead of it instead of
+// sharing the cores with every search in flight, which keeps the slowest
+// answers close to the typical ones, and the memory searches use bounded.
+//
 // One pass answers the count, the facets and most pages: it reads the ads
 // that pass every filter but at most one (those and only those count in
 // some facet), testing each filter on the ad's columns. Which ads it reads
@@ -55,6 +60,8 @@ type Result struct {
 // other to count anywhere), or — for a single large filter — the ads
 // outside it, subtracted from the whole index's counts.
 func (ix *Index) Search(f Filter, order string, offset, limit int, facets bool) Result {
+	ix.running <- struct{}{}
+	defer func() { <-ix.running }()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	fs := ix.filters(&f)
