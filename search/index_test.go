@@ -201,7 +201,11 @@ func TestIndexAgreesWithPlainReading(t *testing.T) {
 	ix.Apply(batch, nil) // the first load
 	ix.MarkReady()
 	orders := []string{OrderNewest, OrderPriceAsc, OrderPriceDesc, OrderKmAsc, OrderModelYearNew}
-	for round := range 40 {
+	rounds := 40
+	if raceEnabled {
+		rounds = 10
+	}
+	for round := range rounds {
 		// Changes one by one: new ads, edits, removals.
 		var ups []Doc
 		var gone []uint64
