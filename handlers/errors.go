@@ -43,7 +43,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if !ok {
 		msg = errorMessages[fiber.StatusInternalServerError]
 	}
-	if status >= 500 {
+	switch {
+	case status == fiber.StatusServiceUnavailable:
+		// Expected while starting (the search index loading) or shedding
+		// load: the answer says when to try again.
+		slog.DebugContext(c.UserContext(), "request refused", "route", c.Route().Path, "err", err)
+	case status >= 500:
 		slog.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if isPartial(c) {

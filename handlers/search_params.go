@@ -70,12 +70,8 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 			text = string([]rune(text)[:100])
 		}
 		keep("q", text)
-		if b, m, ok := s.catalogMatch(text); ok {
-			f.BrandID, f.ModelID = b, m
-		} else {
-			if words := search.Words(text); len(words) > 0 {
-				f.Words = words[:min(len(words), maxWords)]
-			}
+		if words := search.Words(text); len(words) > 0 {
+			f.Words = words[:min(len(words), maxWords)]
 		}
 	}
 	if v := get("marca"); v != "" {
@@ -208,37 +204,6 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 	}
 	q.Chips = s.chipsOf(q)
 	return q
-}
-
-// catalogMatch turns a search text that names a brand, a model or
-// "brand model" into catalog ids, which the indexes serve directly.
-func (s *Server) catalogMatch(text string) (brandID, modelID uint32, ok bool) {
-	ids, ok := (*s.names.Load())[foldName(text)]
-	return ids[0], ids[1], ok
-}
-
-// nameIndex maps the folded names of brands, models and "brand model" to
-// their ids.
-func nameIndex(cat *models.Catalog) *map[string][2]uint32 {
-	idx := map[string][2]uint32{}
-	for _, b := range cat.Brands {
-		bn := foldName(b.Name)
-		idx[bn] = [2]uint32{b.ID, 0}
-		for _, m := range cat.Models(b.ID) {
-			mn := foldName(m.Name)
-			idx[bn+" "+mn] = [2]uint32{b.ID, m.ID}
-			if _, taken := idx[mn]; !taken {
-				idx[mn] = [2]uint32{b.ID, m.ID}
-			}
-		}
-	}
-	return &idx
-}
-
-// foldName writes a name as its words, so that "honda  cg-160" finds
-// "Honda CG 160".
-func foldName(s string) string {
-	return strings.Join(search.Words(s), " ")
 }
 
 // url writes /motos with the query's values changed by the pairs (an empty

@@ -105,8 +105,18 @@ func (s *Server) searchTitle(q *searchQuery) string {
 // and the facets.
 func (s *Server) searchResults(q *searchQuery) fiber.Map {
 	res := s.index.Search(q.Filter, q.Order, (q.Page-1)*pageSize, pageSize, true)
-	cards := s.docCards(res.Docs)
 	pages := min((res.Total+pageSize-1)/pageSize, maxPage)
+	if pages > 0 && q.Page > pages {
+		// A page past the end (an old link, fewer ads now): the last one.
+		q.Notes = append(q.Notes, "A página "+strconv.Itoa(q.Page)+" não existe mais; esta é a última.")
+		q.Page = pages
+		q.Values.Set("pagina", strconv.Itoa(pages))
+		if pages == 1 {
+			q.Values.Del("pagina")
+		}
+		res = s.index.Search(q.Filter, q.Order, (q.Page-1)*pageSize, pageSize, true)
+	}
+	cards := s.docCards(res.Docs)
 	data := fiber.Map{
 		"Query": q, "Values": q.Values, "Cards": cards, "Total": int64(res.Total), "Notes": q.Notes, "Chips": q.Chips,
 		"Facets": s.facetGroups(q, &res.Facets), "Page": q.Page, "Pages": pages,

@@ -162,7 +162,11 @@ func TestSearchFiltersAndOrders(t *testing.T) {
 			{"q=escapamento", ids(b)},
 			{"q=yamaha+esportivo", ids(b)},
 			{"q=nada+disso", nil},
+			{"q=mt07", ids(b)},
+			{"q=yamaha&marca=" + strconv.Itoa(int(cb.BrandID)), nil}, // the text and the brand both apply
+			{"q=campi&estado=SP", ids(a)},                            // a city, typed half
 			{"estado=SP&ordem=menor_preco", ids(a, b)},
+			{"estado=SP&pagina=7", ids(b, a)}, // past the end: the last page
 		}
 		for _, tc := range cases {
 			status, body := get(t, app, "/motos?"+tc.query)

@@ -75,7 +75,6 @@ type Server struct {
 	db          *models.DB
 	places      *models.Places
 	catalog     atomic.Pointer[models.Catalog]
-	names       atomic.Pointer[map[string][2]uint32] // folded catalog names, for the search
 	index       *search.Index
 	views       *html.Engine
 	store       storage.Storage
@@ -269,7 +268,6 @@ func (s *Server) setCatalog(cat *models.Catalog) {
 		return
 	}
 	s.catalog.Store(cat)
-	s.names.Store(nameIndex(cat))
 	if s.index != nil {
 		s.index.SetNames(models.SearchNames(cat, s.places))
 	}

@@ -10,8 +10,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// sitemapSize is the most URLs one sitemap file may list.
+// sitemapSize is the most URLs one sitemap file may list; a file lists
+// two fewer ads, room for the home and search pages on the first.
 const sitemapSize = 50_000
+
+// sitemapAds is how many ads one sitemap file lists.
+const sitemapAds = sitemapSize - 2
 
 // sitemap lists the public pages for search engines: GET /sitemap.xml.
 // Past 50,000 ads it is an index of pages, /sitemap.xml?pagina=N.
@@ -22,7 +26,7 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 	total := s.index.Len()
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	pages := int((total + sitemapSize - 1) / sitemapSize)
+	pages := (total + sitemapAds - 1) / sitemapAds
 	page, _ := strconv.Atoi(c.Query("pagina"))
 	if pages > 1 && page == 0 {
 		var b strings.Builder
@@ -44,7 +48,7 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 	if page == 1 {
 		fmt.Fprintf(w, "<url><loc>%s/</loc></url>\n<url><loc>%s/motos</loc></url>\n", s.baseURL, s.baseURL)
 	}
-	for _, d := range s.index.Listed((page-1)*sitemapSize, sitemapSize) {
+	for _, d := range s.index.Listed((page-1)*sitemapAds, sitemapAds) {
 		fmt.Fprintf(w, "<url><loc>%s%s</loc><lastmod>%s</lastmod></url>\n",
 			s.baseURL, xmlEscape(s.docCard(&d).URL), d.Updated.Format("2006-01-02"))
 	}

@@ -57,7 +57,9 @@ const (
 )
 
 // PriceBands are the price ranges of the price facet, in centavos: a band
-// runs from its value up to the next one's.
+// runs from its value up to the next one's, both included, as its link
+// asks (an ad priced exactly at a band's start counts in the band before
+// too).
 var PriceBands = []int64{0, 10_000_00, 20_000_00, 40_000_00, 80_000_00, 150_000_00}
 
 // priceBand is the band of a price.

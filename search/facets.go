@@ -59,7 +59,11 @@ func (t *tallies) add(run []uint32, mask uint, delta int) {
 			}
 		case groupPrice:
 			for _, s := range run {
-				n[priceBand(int64(c.price[s]))] += delta
+				b := priceBand(int64(c.price[s]))
+				n[b] += delta
+				if b > 0 && int64(c.price[s]) == PriceBands[b] {
+					n[b-1] += delta // a band's link takes its end price too
+				}
 			}
 		}
 	}
@@ -122,6 +126,9 @@ func (t *tallies) totals(facet int) {
 		case groupPrice:
 			for k, b := range ix.bands {
 				n[k] = int(b.GetCardinality())
+			}
+			for k, b := range ix.edges {
+				n[k-1] += int(b.GetCardinality())
 			}
 		}
 	}

@@ -32,7 +32,8 @@ type Index struct {
 	years    valueSets[uint16]
 	types    valueSets[uint8]
 	colors   valueSets[uint8]
-	bands    valueSets[uint8]
+	bands    valueSets[uint8] // price band: from the band's price up to the next band's
+	edges    valueSets[uint8] // price exactly a band's start (band ≥ 1), which the band before counts too
 	top      *roaring.Bitmap
 
 	byPublished *ranking // (published, id): newest first read backwards
@@ -127,7 +128,7 @@ func New() *Index {
 		live:    roaring.New(), top: roaring.New(),
 		brands: valueSets[uint32]{}, models: valueSets[uint32]{}, versions: valueSets[uint32]{},
 		states: valueSets[uint16]{}, cities: valueSets[uint32]{}, years: valueSets[uint16]{},
-		types: valueSets[uint8]{}, colors: valueSets[uint8]{}, bands: valueSets[uint8]{},
+		types: valueSets[uint8]{}, colors: valueSets[uint8]{}, bands: valueSets[uint8]{}, edges: valueSets[uint8]{},
 		phrases: phraseWords{ids: map[string]uint32{}},
 	}
 	published := func(a, b uint32) bool {
@@ -313,6 +314,9 @@ func (ix *Index) link(slot uint32, ranked bool) {
 	ix.types.add(r.typ, slot)
 	ix.colors.add(r.color, slot)
 	ix.bands.add(priceBand(int64(r.price)), slot)
+	if b := priceBand(int64(r.price)); b > 0 && int64(r.price) == PriceBands[b] {
+		ix.edges.add(b, slot)
+	}
 	if d.flags&flagTop != 0 {
 		ix.top.Add(slot)
 	}
@@ -343,6 +347,7 @@ func (ix *Index) unlink(slot uint32, ranked bool) {
 	ix.types.remove(r.typ, slot)
 	ix.colors.remove(r.color, slot)
 	ix.bands.remove(priceBand(int64(r.price)), slot)
+	ix.edges.remove(priceBand(int64(r.price)), slot)
 	ix.top.Remove(slot)
 	ix.eachWord(d, func(id uint32) { ix.phrases.postings[id].Remove(slot) })
 	ix.covers.drop(uint32(d.coverLen))

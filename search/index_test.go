@@ -158,7 +158,11 @@ func (n *naive) search(f Filter, order string, offset, limit int) Result {
 			res.Facets.Years[d.ModelYear]++
 		}
 		if n.match(d, f, groupPrice) {
-			res.Facets.Prices[priceBand(d.Price)]++
+			for i, lo := range PriceBands {
+				if d.Price >= lo && (i+1 == len(PriceBands) || d.Price <= PriceBands[i+1]) {
+					res.Facets.Prices[i]++
+				}
+			}
 		}
 	}
 	key := func(d Doc) []int64 {
@@ -267,6 +271,7 @@ func TestWords(t *testing.T) {
 		"":                    "",
 		"  --  ":              "",
 		"Harley-Davidson 1.2": " harley davidson 1 2 ",
+		"CG160 cb500X 200i":   " cg 160 cb 500 x 200 i ",
 	} {
 		if got := WordsText(in); got != want {
 			t.Errorf("WordsText(%q) = %q, want %q", in, got, want)

@@ -252,11 +252,6 @@ func (q sqlSearch) search(f search.Filter, order string, offset, limit int) (ids
 	q.scan(&total, "SELECT COUNT(*) FROM classifiedad WHERE "+where, args...)
 	facets = search.Facets{Brands: map[uint32]int{}, States: map[uint16]int{}, Types: map[string]int{}, Years: map[int]int{},
 		Prices: make([]int, len(search.PriceBands))}
-	band := "CASE"
-	for i := len(search.PriceBands) - 1; i >= 0; i-- {
-		band += fmt.Sprintf(" WHEN price >= %d THEN %d", search.PriceBands[i]/100, i)
-	}
-	band += " END"
 	for _, d := range []struct {
 		group, expr, extra string
 		into               func(v string, n int)
@@ -265,7 +260,6 @@ func (q sqlSearch) search(f search.Filter, order string, offset, limit int) (ids
 		{"state", "state_id", "", func(v string, n int) { facets.States[uint16(atoi(v))] = n }},
 		{"type", "type", " AND type <> ''", func(v string, n int) { facets.Types[v] = n }},
 		{"year", "model_year", "", func(v string, n int) { facets.Years[atoi(v)] = n }},
-		{"price", band, "", func(v string, n int) { facets.Prices[atoi(v)] = n }},
 	} {
 		where, args := q.where(f, d.group)
 		var rows []struct {
@@ -279,6 +273,15 @@ func (q sqlSearch) search(f search.Filter, order string, offset, limit int) (ids
 		for _, r := range rows {
 			d.into(r.V, r.N)
 		}
+	}
+	// A price band takes both its ends, as its link asks.
+	where, args = q.where(f, "price")
+	for i, lo := range search.PriceBands {
+		cond := fmt.Sprintf("price >= %d", lo/100)
+		if i+1 < len(search.PriceBands) {
+			cond += fmt.Sprintf(" AND price <= %d", search.PriceBands[i+1]/100)
+		}
+		q.scan(&facets.Prices[i], "SELECT COUNT(*) FROM classifiedad WHERE "+where+" AND "+cond, args...)
 	}
 	return ids, total, facets
 }

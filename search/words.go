@@ -21,18 +21,39 @@ func Fold(s string) string {
 	return b.String()
 }
 
-// Words splits a text into the words free text matches: folded, made of
-// letters and digits only (anything else separates words: "MT-07" is "mt"
-// and "07"), each once, in the order they first appear.
+// Words splits a text into the words free text matches: folded, each a
+// run of letters or a run of digits (anything else separates words, and so
+// does a change between letters and digits: "MT-07" and "mt07" are both
+// "mt" and "07", "CG160" is "cg" and "160"), each once, in the order they
+// first appear.
 func Words(s string) []string {
-	fields := strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	out := fields[:0]
-	seen := make(map[string]bool, len(fields))
-	for _, w := range fields {
-		if !seen[w] {
+	var out []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		if w != "" && !seen[w] {
 			seen[w] = true
 			out = append(out, w)
 		}
+	}
+	start, digits := -1, false
+	folded := Fold(s)
+	for i, r := range folded {
+		letter, digit := unicode.IsLetter(r), unicode.IsDigit(r)
+		switch {
+		case !letter && !digit:
+			if start >= 0 {
+				add(folded[start:i])
+			}
+			start = -1
+		case start < 0:
+			start, digits = i, digit
+		case digit != digits:
+			add(folded[start:i])
+			start, digits = i, digit
+		}
+	}
+	if start >= 0 {
+		add(folded[start:])
 	}
 	return out
 }
