@@ -3,50 +3,74 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"motando/models"
 )
 
 // DBStore keeps sessions in the sessions table.
+//
+// A session ended by Delete or DeleteOthers cannot come back through a
+// concurrent Lookup: the lookup's touch is an UPDATE of the row by id,
+// which changes nothing once the row is deleted.
 type DBStore struct {
-	db *models.DB
-	lt Lifetimes
+	db  *models.DB
+	lt  Lifetimes
+	now func() time.Time
 }
 
-// NewDBStore returns a store on the database.
-func NewDBStore(db *models.DB, lt Lifetimes) *DBStore { return &DBStore{db: db, lt: lt} }
+// NewDBStore returns a store on the database; see WithClock for the
+// options.
+func NewDBStore(db *models.DB, lt Lifetimes, opts ...Option) *DBStore {
+	o := buildOptions(opts)
+	return &DBStore{db: db, lt: lt, now: o.now}
+}
 
 // Create starts a session.
 func (s *DBStore) Create(ctx context.Context, userID uint64, userAgent string) (string, error) {
 	token, id := newToken()
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	err := s.db.CreateSession(ctx, &models.Session{
-		ID: id, UserID: userID, Created: now, LastSeen: now, ExpiresAt: now.Add(s.lt.Idle), UserAgent: truncate(userAgent, 255),
+		ID: id, UserID: userID, Created: now, LastSeen: now, ExpiresAt: s.expiry(now, now), UserAgent: truncate(userAgent, 255),
 	})
-	return token, err
+	if err != nil {
+		return "", fmt.Errorf("session store: %w", err)
+	}
+	return token, nil
+}
+
+// expiry is when a session created at created and seen at seen ends if
+// it is not seen again.
+func (s *DBStore) expiry(created, seen time.Time) time.Time {
+	expires := seen.Add(s.lt.Idle)
+	if end := created.Add(s.lt.Absolute); end.Before(expires) {
+		expires = end
+	}
+	return expires
 }
 
 // Lookup finds a live session and extends it.
 func (s *DBStore) Lookup(ctx context.Context, token string) (uint64, bool, error) {
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	sess, err := s.db.SessionByID(ctx, idOf(token), now)
 	if errors.Is(err, models.ErrNotFound) {
 		return 0, false, nil
 	}
 	if err != nil {
-		return 0, false, err
+		return 0, false, fmt.Errorf("session store: %w", err)
 	}
 	if now.Sub(sess.Created) >= s.lt.Absolute {
-		return 0, false, s.db.DeleteSession(ctx, sess.ID)
+		if err := s.db.DeleteSession(ctx, sess.ID); err != nil {
+			return 0, false, fmt.Errorf("session store: end a session past its lifetime: %w", err)
+		}
+		return 0, false, nil
 	}
 	if now.Sub(sess.LastSeen) >= touchEvery {
-		expires := now.Add(s.lt.Idle)
-		if end := sess.Created.Add(s.lt.Absolute); end.Before(expires) {
-			expires = end
-		}
-		if err := s.db.TouchSession(ctx, sess.ID, now, expires); err != nil {
-			return 0, false, err
+		// An UPDATE by id: if Delete or DeleteOthers removed the row since
+		// it was read, this writes nothing and the session stays ended.
+		if err := s.db.TouchSession(ctx, sess.ID, now, s.expiry(sess.Created, now)); err != nil {
+			return 0, false, fmt.Errorf("session store: %w", err)
 		}
 	}
 	return sess.UserID, true, nil
@@ -54,7 +78,10 @@ func (s *DBStore) Lookup(ctx context.Context, token string) (uint64, bool, error
 
 // Delete ends a session.
 func (s *DBStore) Delete(ctx context.Context, token string) error {
-	return s.db.DeleteSession(ctx, idOf(token))
+	if err := s.db.DeleteSession(ctx, idOf(token)); err != nil {
+		return fmt.Errorf("session store: %w", err)
+	}
+	return nil
 }
 
 // DeleteOthers ends the user's other sessions.
@@ -63,7 +90,10 @@ func (s *DBStore) DeleteOthers(ctx context.Context, userID uint64, keepToken str
 	if keepToken != "" {
 		keep = idOf(keepToken)
 	}
-	return s.db.DeleteUserSessions(ctx, userID, keep)
+	if err := s.db.DeleteUserSessions(ctx, userID, keep); err != nil {
+		return fmt.Errorf("session store: %w", err)
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {
