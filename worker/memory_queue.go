@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -9,11 +10,13 @@ import (
 
 // MemoryQueue is the in-process queue of the embedded default: web and
 // worker share one process. Jobs live in memory; the reconciler re-enqueues
-// whatever a restart loses, from the database.
+// whatever a restart loses, from the database. A received message stays
+// with its receiver until it is acknowledged, retried or buried: there is
+// no visibility timeout, so Extend changes nothing.
 type MemoryQueue struct {
 	mu      sync.Mutex
 	ready   []Message
-	flight  int64
+	held    map[string]struct{} // received, not settled yet
 	delayed int64
 	dead    []DeadLetter
 	seq     int64
@@ -23,7 +26,7 @@ type MemoryQueue struct {
 
 // NewMemoryQueue returns an empty in-process queue.
 func NewMemoryQueue() *MemoryQueue {
-	return &MemoryQueue{wake: make(chan struct{}, 1), wait: time.Second}
+	return &MemoryQueue{held: map[string]struct{}{}, wake: make(chan struct{}, 1), wait: time.Second}
 }
 
 // Enqueue adds a job.
@@ -48,7 +51,9 @@ func (q *MemoryQueue) Receive(ctx context.Context, max int) ([]Message, error) {
 		if n := min(max, len(q.ready)); n > 0 {
 			out := append([]Message(nil), q.ready[:n]...)
 			q.ready = q.ready[n:]
-			q.flight += int64(n)
+			for _, m := range out {
+				q.held[m.ID] = struct{}{}
+			}
 			q.mu.Unlock()
 			return out, nil
 		}
@@ -63,18 +68,47 @@ func (q *MemoryQueue) Receive(ctx context.Context, max int) ([]Message, error) {
 	}
 }
 
+// Visibility is 0: a received message is never handed out again.
+func (q *MemoryQueue) Visibility() time.Duration { return 0 }
+
+// Extend changes nothing, as a received message never expires; it returns
+// ErrClaimLost for a message that is not held (already settled).
+func (q *MemoryQueue) Extend(ctx context.Context, m Message) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if _, ok := q.held[m.ID]; !ok {
+		return fmt.Errorf("extend %s: %w", m.ID, ErrClaimLost)
+	}
+	return nil
+}
+
+// settle releases a held message; false when it was not held, e.g. when it
+// is acknowledged a second time.
+func (q *MemoryQueue) settle(m Message) bool {
+	if _, ok := q.held[m.ID]; !ok {
+		return false
+	}
+	delete(q.held, m.ID)
+	return true
+}
+
 // Ack forgets a finished message.
 func (q *MemoryQueue) Ack(ctx context.Context, m Message) error {
 	q.mu.Lock()
-	q.flight--
-	q.mu.Unlock()
+	defer q.mu.Unlock()
+	if !q.settle(m) {
+		return fmt.Errorf("ack %s: %w", m.ID, ErrClaimLost)
+	}
 	return nil
 }
 
 // Retry enqueues the job again after delay.
 func (q *MemoryQueue) Retry(ctx context.Context, m Message, delay time.Duration) error {
 	q.mu.Lock()
-	q.flight--
+	if !q.settle(m) {
+		q.mu.Unlock()
+		return fmt.Errorf("schedule retry of %s: %w", m.ID, ErrClaimLost)
+	}
 	q.delayed++
 	q.mu.Unlock()
 	j := m.Job
@@ -92,7 +126,9 @@ func (q *MemoryQueue) Retry(ctx context.Context, m Message, delay time.Duration)
 func (q *MemoryQueue) Bury(ctx context.Context, m Message, reason string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.flight--
+	if !q.settle(m) {
+		return fmt.Errorf("bury %s: %w", m.ID, ErrClaimLost)
+	}
 	q.dead = append(q.dead, DeadLetter{ID: m.ID, Job: m.Job, Reason: reason, FailedAt: time.Now().UTC()})
 	if len(q.dead) > 1000 {
 		q.dead = q.dead[len(q.dead)-1000:]
@@ -128,5 +164,5 @@ func (q *MemoryQueue) RemoveDeadLetter(ctx context.Context, id string) error {
 func (q *MemoryQueue) Stats(ctx context.Context) (Stats, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return Stats{Ready: int64(len(q.ready)), InFlight: q.flight, Delayed: q.delayed, Dead: int64(len(q.dead))}, nil
+	return Stats{Ready: int64(len(q.ready)), InFlight: int64(len(q.held)), Delayed: q.delayed, Dead: int64(len(q.dead))}, nil
 }

@@ -1,69 +1,93 @@
 package worker
 
 import (
-	"fmt"
-	"io"
-	"sync"
+	"context"
+	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics counts what the worker did, for /metrics.
+// Metrics counts what the worker did, for /metrics. It is a
+// prometheus.Collector.
 type Metrics struct {
 	jobsDone   atomic.Int64
 	jobsFailed atomic.Int64
 	jobsDead   atomic.Int64
 
-	mu      sync.Mutex
-	buckets []float64 // upper bounds, seconds
-	counts  []int64   // per bucket, plus +Inf last
-	sum     float64
-	n       int64
+	done, failed, dead *prometheus.Desc
+	publish            prometheus.Histogram
 }
 
 // NewMetrics returns zeroed metrics.
 func NewMetrics() *Metrics {
-	b := []float64{0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800}
-	return &Metrics{buckets: b, counts: make([]int64, len(b)+1)}
+	desc := func(name, help string) *prometheus.Desc { return prometheus.NewDesc(name, help, nil, nil) }
+	return &Metrics{
+		done:   desc("motando_jobs_done_total", "Jobs finished."),
+		failed: desc("motando_jobs_failed_total", "Job runs that failed and were retried or buried."),
+		dead:   desc("motando_jobs_dead_total", "Jobs moved to the dead letters."),
+		publish: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "motando_publish_latency_seconds",
+			Help:    "Time from an ad's submission to its publication.",
+			Buckets: []float64{0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800},
+		}),
+	}
 }
 
 // ObservePublish records the time from an ad's submission to its publication.
 func (m *Metrics) ObservePublish(d time.Duration) {
-	s := d.Seconds()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	i := 0
-	for i < len(m.buckets) && s > m.buckets[i] {
-		i++
-	}
-	m.counts[i]++
-	m.sum += s
-	m.n++
+	m.publish.Observe(d.Seconds())
 }
 
-// WritePrometheus writes the metrics in the Prometheus text format, with the
-// queue's state when it could be read.
-func (m *Metrics) WritePrometheus(w io.Writer, st *Stats) {
-	counter := func(name, help string, v int64) {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+// Describe sends the descriptions of the job series.
+func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
+	ch <- m.done
+	ch <- m.failed
+	ch <- m.dead
+	m.publish.Describe(ch)
+}
+
+// Collect sends the job counters and the publish latency histogram.
+func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(m.done, prometheus.CounterValue, float64(m.jobsDone.Load()))
+	ch <- prometheus.MustNewConstMetric(m.failed, prometheus.CounterValue, float64(m.jobsFailed.Load()))
+	ch <- prometheus.MustNewConstMetric(m.dead, prometheus.CounterValue, float64(m.jobsDead.Load()))
+	m.publish.Collect(ch)
+}
+
+// queueStatsTimeout bounds the reading of the queue's state at a scrape.
+const queueStatsTimeout = 2 * time.Second
+
+// QueueCollector reports the jobs in a queue by state
+// (motando_queue_jobs{state="ready|in_flight|delayed|dead"}), read at each
+// scrape; when the queue does not answer, the series are left out.
+type QueueCollector struct {
+	queue Queue
+	desc  *prometheus.Desc
+}
+
+// NewQueueCollector returns a collector of q's state.
+func NewQueueCollector(q Queue) *QueueCollector {
+	return &QueueCollector{queue: q, desc: prometheus.NewDesc("motando_queue_jobs", "Jobs in the queue by state.", []string{"state"}, nil)}
+}
+
+// Describe sends the description of the queue series.
+func (c *QueueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+// Collect reads the queue's state.
+func (c *QueueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), queueStatsTimeout)
+	defer cancel()
+	st, err := c.queue.Stats(ctx)
+	if err != nil {
+		slog.Debug("queue state not read for /metrics", "err", err)
+		return
 	}
-	counter("motando_jobs_done_total", "Jobs finished.", m.jobsDone.Load())
-	counter("motando_jobs_failed_total", "Job runs that failed and were retried or buried.", m.jobsFailed.Load())
-	counter("motando_jobs_dead_total", "Jobs moved to the dead letters.", m.jobsDead.Load())
-	if st != nil {
-		fmt.Fprintf(w, "# HELP motando_queue_jobs Jobs in the queue by state.\n# TYPE motando_queue_jobs gauge\n")
-		fmt.Fprintf(w, "motando_queue_jobs{state=\"ready\"} %d\nmotando_queue_jobs{state=\"in_flight\"} %d\n", st.Ready, st.InFlight)
-		fmt.Fprintf(w, "motando_queue_jobs{state=\"delayed\"} %d\nmotando_queue_jobs{state=\"dead\"} %d\n", st.Delayed, st.Dead)
+	for _, s := range []struct {
+		state string
+		n     int64
+	}{{"ready", st.Ready}, {"in_flight", st.InFlight}, {"delayed", st.Delayed}, {"dead", st.Dead}} {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(s.n), s.state)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	const h = "motando_publish_latency_seconds"
-	fmt.Fprintf(w, "# HELP %s Time from an ad's submission to its publication.\n# TYPE %s histogram\n", h, h)
-	var cum int64
-	for i, b := range m.buckets {
-		cum += m.counts[i]
-		fmt.Fprintf(w, "%s_bucket{le=\"%g\"} %d\n", h, b, cum)
-	}
-	cum += m.counts[len(m.buckets)]
-	fmt.Fprintf(w, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %g\n%s_count %d\n", h, cum, h, m.sum, h, m.n)
 }

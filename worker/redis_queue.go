@@ -17,9 +17,22 @@ import (
 // RedisQueue is the queue shared by separate web and worker processes: a
 // Redis stream read by a consumer group. A message read but not
 // acknowledged within the visibility timeout (its worker died) is claimed
-// again with XAUTOCLAIM. Failed jobs wait for their retry in a sorted set;
-// dead letters go to a second stream. Acknowledged messages are deleted and
-// the streams are capped, so they stay small.
+// again with XAUTOCLAIM. A worker still running a job keeps its message with
+// Extend (a heartbeat): XCLAIM to itself, which restarts the idle time
+// without counting a delivery. Failed jobs wait for their retry in a sorted
+// set; dead letters go to a second stream. Acknowledged messages are deleted
+// and the streams are capped, so they stay small.
+//
+// Ack, Retry, Bury and Extend act on one delivery: they check, atomically,
+// that the message is still pending for this consumer with the delivery
+// count it was received with. A worker that lost its claim anyway (Redis
+// stalled or restarted for longer than the visibility timeout, and another
+// worker took the message over) gets ErrClaimLost and changes nothing: its
+// late Ack cannot delete the message from under the new holder, its Retry
+// cannot schedule a second copy, its Bury cannot bury a job another worker
+// is running, and its heartbeat cannot take the message back. The new holder
+// settles the message; the job itself may then have run twice, which every
+// handler tolerates.
 type RedisQueue struct {
 	rdb        redis.UniversalClient
 	stream     string
@@ -104,6 +117,58 @@ for _, job in ipairs(due) do
 end
 return #due`)
 
+// owns is the start of the scripts that act on one delivery: they go on only
+// while the message is pending for the consumer with the delivery count it
+// was received with. KEYS[1] is the stream; ARGV[1] the group, ARGV[2] the
+// consumer, ARGV[3] the message id, ARGV[4] the delivery count.
+const owns = `
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
+if #p == 0 or p[1][4] ~= tonumber(ARGV[4]) then return 0 end
+`
+
+// extendScript restarts the idle time of a message still held. XCLAIM with
+// JUSTID does not count a delivery; with a minimum idle time of 0 it always
+// applies, which is why owns must come first: it never takes back a message
+// another consumer claimed.
+var extendScript = redis.NewScript(owns + `
+return #redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')`)
+
+// ackScript acknowledges and deletes a message still held.
+var ackScript = redis.NewScript(owns + `
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return 1`)
+
+// retryScript schedules the job (ARGV[6]) at ARGV[5] in the sorted set
+// KEYS[2] and removes a message still held.
+var retryScript = redis.NewScript(owns + `
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return 1`)
+
+// buryScript moves a message still held to the dead-letter stream KEYS[2],
+// capped at ARGV[5], with its job, reason and time (ARGV[6..8]).
+var buryScript = redis.NewScript(owns + `
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'job', ARGV[6], 'reason', ARGV[7], 'failed_at', ARGV[8])
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return 1`)
+
+// claimScript takes over the messages idle for ARGV[3] ms or more, up to
+// ARGV[4], and returns each with its fields and delivery count, read in the
+// same step so that the count is exact.
+var claimScript = redis.NewScript(`
+local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+local out = {}
+for _, e in ipairs(r[2]) do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+  local n = 0
+  if #p == 1 then n = p[1][4] end
+  out[#out + 1] = {e[1], e[2], n}
+end
+return out`)
+
 // Receive promotes due retries, re-claims messages whose worker went
 // silent, then reads new messages, waiting up to the block time.
 func (q *RedisQueue) Receive(ctx context.Context, max int) ([]Message, error) {
@@ -163,24 +228,28 @@ func (q *RedisQueue) claim(ctx context.Context, max int) ([]Message, error) {
 	if !due {
 		return nil, nil
 	}
-	xms, _, err := q.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-		Stream: q.stream, Group: q.group, Consumer: q.consumer,
-		MinIdle: q.visibility, Start: "0-0", Count: int64(max),
-	}).Result()
+	res, err := claimScript.Run(ctx, q.rdb, []string{q.stream},
+		q.group, q.consumer, q.visibility.Milliseconds(), max).Slice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		q.forgetGroupIfMissing(err)
 		return nil, fmt.Errorf("claim stalled jobs: %w", err)
 	}
-	out := make([]Message, 0, len(xms))
-	for _, xm := range xms {
-		deliveries := 2
-		pend, err := q.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
-			Stream: q.stream, Group: q.group, Start: xm.ID, End: xm.ID, Count: 1,
-		}).Result()
-		if err == nil && len(pend) == 1 {
-			deliveries = int(pend[0].RetryCount)
+	out := make([]Message, 0, len(res))
+	for _, r := range res {
+		e, _ := r.([]any)
+		if len(e) != 3 {
+			return out, fmt.Errorf("claim stalled jobs: unexpected reply %v", r)
 		}
-		out = append(out, q.message(xm, deliveries))
+		xm := redis.XMessage{Values: map[string]any{}}
+		xm.ID, _ = e[0].(string)
+		fields, _ := e[1].([]any)
+		for i := 0; i+1 < len(fields); i += 2 {
+			if k, ok := fields[i].(string); ok {
+				xm.Values[k] = fields[i+1]
+			}
+		}
+		deliveries, _ := e[2].(int64)
+		out = append(out, q.message(xm, int(deliveries)))
 	}
 	return out, nil
 }
@@ -204,49 +273,54 @@ func (q *RedisQueue) message(xm redis.XMessage, deliveries int) Message {
 	return m
 }
 
-// Ack acknowledges and deletes the message.
-func (q *RedisQueue) Ack(ctx context.Context, m Message) error {
-	_, err := q.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAck(ctx, q.stream, q.group, m.ID)
-		p.XDel(ctx, q.stream, m.ID)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("ack %s: %w", m.ID, err)
-	}
-	return nil
+// Visibility is how long a received message stays with this consumer
+// without an Extend before another may claim it.
+func (q *RedisQueue) Visibility() time.Duration { return q.visibility }
+
+// Extend restarts the visibility timeout of a message this consumer still
+// holds, without counting a delivery.
+func (q *RedisQueue) Extend(ctx context.Context, m Message) error {
+	return q.settle(ctx, extendScript, "extend", m, nil)
 }
 
-// Retry schedules the job again and removes the message, atomically.
+// Ack acknowledges and deletes the message, atomically, if this delivery
+// still holds it.
+func (q *RedisQueue) Ack(ctx context.Context, m Message) error {
+	return q.settle(ctx, ackScript, "ack", m, nil)
+}
+
+// Retry schedules the job again and removes the message, atomically, if
+// this delivery still holds it.
 func (q *RedisQueue) Retry(ctx context.Context, m Message, delay time.Duration) error {
 	j := m.Job
 	j.Attempt++
 	body, _ := json.Marshal(j)
-	_, err := q.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZAdd(ctx, q.delayed, redis.Z{Score: float64(time.Now().Add(delay).UnixMilli()), Member: string(body)})
-		p.XAck(ctx, q.stream, q.group, m.ID)
-		p.XDel(ctx, q.stream, m.ID)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("schedule retry of %s: %w", m.ID, err)
-	}
-	return nil
+	return q.settle(ctx, retryScript, "schedule retry of", m, []string{q.delayed},
+		time.Now().Add(delay).UnixMilli(), string(body))
 }
 
-// Bury moves the message to the dead-letter stream, atomically.
+// Bury moves the message to the dead-letter stream, atomically, if this
+// delivery still holds it.
 func (q *RedisQueue) Bury(ctx context.Context, m Message, reason string) error {
 	body, _ := json.Marshal(m.Job)
-	_, err := q.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAdd(ctx, &redis.XAddArgs{Stream: q.dead, MaxLen: deadMaxLen, Approx: true, Values: []any{
-			"job", body, "reason", reason, "failed_at", strconv.FormatInt(time.Now().Unix(), 10),
-		}})
-		p.XAck(ctx, q.stream, q.group, m.ID)
-		p.XDel(ctx, q.stream, m.ID)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("bury %s: %w", m.ID, err)
+	return q.settle(ctx, buryScript, "bury", m, []string{q.dead},
+		deadMaxLen, string(body), reason, strconv.FormatInt(time.Now().Unix(), 10))
+}
+
+// settle runs one of the scripts that act on a delivery, with the extra keys
+// and arguments after the common ones. A message no longer held, or a lost
+// consumer group, is ErrClaimLost.
+func (q *RedisQueue) settle(ctx context.Context, s *redis.Script, op string, m Message, keys []string, args ...any) error {
+	all := append([]any{q.group, q.consumer, m.ID, m.Deliveries}, args...)
+	n, err := s.Run(ctx, q.rdb, append([]string{q.stream}, keys...), all...).Int64()
+	switch {
+	case err != nil && strings.Contains(err.Error(), "NOGROUP"):
+		q.forgetGroupIfMissing(err)
+		return fmt.Errorf("%s %s: %w (%v)", op, m.ID, ErrClaimLost, err)
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", op, m.ID, err)
+	case n == 0:
+		return fmt.Errorf("%s %s (delivery %d of consumer %s): %w", op, m.ID, m.Deliveries, q.consumer, ErrClaimLost)
 	}
 	return nil
 }

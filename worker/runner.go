@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -16,6 +17,14 @@ type Handler func(ctx context.Context, j Job) error
 // Runner reads jobs from the queue and runs them on a bounded pool. It
 // never takes more messages than the pool has free workers, so what it
 // does not take stays in the queue for other processes.
+//
+// While a job runs, a heartbeat extends its message every third of the
+// queue's visibility timeout, so that a job longer than the timeout is
+// neither handed to another worker nor buried while it runs. A failed
+// heartbeat is logged and the job goes on. A job whose claim was lost anyway
+// (Redis unreachable for longer than the timeout) finishes, but its
+// acknowledgement, retry or burial is refused with ErrClaimLost and logged:
+// the worker now holding the message settles it.
 type Runner struct {
 	Queue    Queue
 	Handlers map[string]Handler
@@ -119,10 +128,14 @@ func (r *Runner) handle(ctx context.Context, m Message) {
 		r.bury(ctx, m, fmt.Sprintf("delivered %d times without finishing", tries), log)
 		return
 	}
+	stopHeartbeat := r.heartbeat(ctx, m, log)
 	err := call(ctx, h, m.Job)
+	stopHeartbeat()
 	if err == nil {
 		r.Metrics.jobsDone.Add(1)
-		if err := r.Queue.Ack(ctx, m); err != nil {
+		if err := r.Queue.Ack(ctx, m); errors.Is(err, ErrClaimLost) {
+			log.Warn("worker: job done after its claim was lost; the worker holding it now settles it", "err", err)
+		} else if err != nil {
 			log.Warn("worker: ack failed; the job may run again", "err", err)
 		}
 		return
@@ -138,19 +151,72 @@ func (r *Runner) handle(ctx context.Context, m Message) {
 	}
 	delay := r.Backoff(tries)
 	log.Warn("worker: job failed; retrying", "err", err, "in", delay)
-	if err := r.Queue.Retry(ctx, m, delay); err != nil {
+	if err := r.Queue.Retry(ctx, m, delay); errors.Is(err, ErrClaimLost) {
+		log.Warn("worker: job failed after its claim was lost; the worker holding it now settles it", "err", err)
+	} else if err != nil {
 		log.Error("worker: cannot schedule the retry; the reconciler will pick the job up", "err", err)
 	}
 }
 
+// bury moves the message to the dead letters and runs OnDead, unless the
+// claim on the message was lost: then the job belongs to another delivery,
+// which may still succeed.
 func (r *Runner) bury(ctx context.Context, m Message, reason string, log *slog.Logger) {
+	err := r.Queue.Bury(ctx, m, reason)
+	if errors.Is(err, ErrClaimLost) {
+		log.Warn("worker: job not buried, its claim was lost; the worker holding it now settles it", "reason", reason, "err", err)
+		return
+	}
 	log.Error("worker: job moved to the dead letters", "reason", reason)
 	r.Metrics.jobsDead.Add(1)
-	if err := r.Queue.Bury(ctx, m, reason); err != nil {
+	if err != nil {
 		log.Error("worker: cannot bury the job", "err", err)
 	}
 	if r.OnDead != nil {
 		r.OnDead(ctx, m.Job, reason)
+	}
+}
+
+// heartbeat extends the message every third of the queue's visibility
+// timeout until the returned stop is called; stop returns once the
+// heartbeat has ended, so that no Extend runs after it. A failed Extend is
+// logged and the job goes on; after a lost claim the heartbeat ends, as the
+// message is another delivery's.
+func (r *Runner) heartbeat(ctx context.Context, m Message, log *slog.Logger) (stop func()) {
+	every := r.Queue.Visibility() / 3
+	if every <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			callCtx, cancelCall := context.WithTimeout(ctx, every)
+			err := r.Queue.Extend(callCtx, m)
+			cancelCall()
+			switch {
+			case err == nil:
+			case ctx.Err() != nil:
+				return
+			case errors.Is(err, ErrClaimLost):
+				log.Warn("worker: job claim lost while running; another worker may run it too", "err", err)
+				return
+			default:
+				log.Warn("worker: heartbeat failed; the job goes on", "err", err)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
 	}
 }
 

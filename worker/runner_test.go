@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -189,5 +190,157 @@ func TestRunnerCancelsJobsPastTheShutdownDeadline(t *testing.T) {
 	st, _ := q.Stats(context.Background())
 	if st.InFlight != 1 || st.Dead != 0 {
 		t.Errorf("the cancelled job must stay pending for another worker: %+v", st)
+	}
+}
+
+// A job that runs several times the visibility timeout, with two worker
+// processes on the same queue: its heartbeat keeps the claim, so the other
+// process never takes it over, and it runs once, is acknowledged and never
+// reaches the dead letters.
+func TestRunnerHeartbeatKeepsALongJobFromOtherWorkers(t *testing.T) {
+	rdb, prefix := modelstest.Redis(t)
+	opts := RedisOptions{Prefix: prefix, Visibility: 300 * time.Millisecond, Block: 100 * time.Millisecond}
+	first, second := NewRedisQueue(rdb, opts), NewRedisQueue(rdb, opts)
+	first.consumer, second.consumer = "first", "second"
+
+	var runs, finished atomic.Int64
+	handler := func(ctx context.Context, j Job) error {
+		runs.Add(1)
+		defer finished.Add(1)
+		select {
+		case <-time.After(1500 * time.Millisecond): // five visibility timeouts
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	var dead atomic.Int64
+	runners := []*Runner{newTestRunner(first, 1, handler), newTestRunner(second, 1, handler)}
+	for _, r := range runners {
+		r.MaxDeliveries = 2
+		r.OnDead = func(ctx context.Context, j Job, reason string) { dead.Add(1) }
+	}
+	if err := first.Enqueue(context.Background(), Job{Kind: KindAd, ID: 77}); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, r := range runners {
+		wg.Go(func() { r.Run(ctx) })
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		n, err := rdb.XLen(context.Background(), prefix).Result()
+		if err == nil && n == 0 && finished.Load() > 0 && finished.Load() == runs.Load() {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			wg.Wait()
+			t.Fatalf("the job was not acknowledged in time: %d runs, %d finished", runs.Load(), finished.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+
+	if n := runs.Load(); n != 1 {
+		t.Errorf("the job ran %d times, want once", n)
+	}
+	letters, err := first.DeadLetters(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dead.Load() != 0 || len(letters) != 0 {
+		t.Errorf("the running job reached the dead letters: OnDead %d times, %+v", dead.Load(), letters)
+	}
+	st, err := first.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (Stats{}) {
+		t.Errorf("queue after the job: %+v", st)
+	}
+}
+
+// flakyHeartbeatQueue is an in-process queue with a visibility timeout
+// whose every Extend fails; it notes an Extend after the message is settled.
+type flakyHeartbeatQueue struct {
+	*MemoryQueue
+	extends   atomic.Int64
+	settled   atomic.Bool
+	lateCalls atomic.Int64
+}
+
+func (q *flakyHeartbeatQueue) Visibility() time.Duration { return 30 * time.Millisecond }
+
+func (q *flakyHeartbeatQueue) Extend(ctx context.Context, m Message) error {
+	q.extends.Add(1)
+	if q.settled.Load() {
+		q.lateCalls.Add(1)
+	}
+	return errors.New("redis: connection refused")
+}
+
+func (q *flakyHeartbeatQueue) Ack(ctx context.Context, m Message) error {
+	q.settled.Store(true)
+	return q.MemoryQueue.Ack(ctx, m)
+}
+
+// A failing heartbeat is logged; the job goes on, is acknowledged, and the
+// heartbeat has stopped before the acknowledgement.
+func TestRunnerHeartbeatFailureDoesNotStopTheJob(t *testing.T) {
+	q := &flakyHeartbeatQueue{MemoryQueue: NewMemoryQueue()}
+	var done atomic.Bool
+	r := newTestRunner(q, 1, func(ctx context.Context, j Job) error {
+		select {
+		case <-time.After(200 * time.Millisecond):
+			done.Store(true)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	q.Enqueue(context.Background(), Job{Kind: KindAd, ID: 1})
+	runFor(t, r, func() bool { return q.settled.Load() }, 10*time.Second)
+	if !done.Load() {
+		t.Error("the job did not finish")
+	}
+	if q.extends.Load() == 0 {
+		t.Error("no heartbeat while the job ran")
+	}
+	if n := q.lateCalls.Load(); n != 0 {
+		t.Errorf("%d heartbeats after the ack", n)
+	}
+	if st, _ := q.Stats(context.Background()); st != (Stats{}) {
+		t.Errorf("stats: %+v", st)
+	}
+}
+
+// lostClaimQueue refuses every settlement, as for a message another worker
+// has taken over.
+type lostClaimQueue struct {
+	*MemoryQueue
+	buries atomic.Int64
+}
+
+func (q *lostClaimQueue) Bury(ctx context.Context, m Message, reason string) error {
+	q.buries.Add(1)
+	return fmt.Errorf("bury %s: %w", m.ID, ErrClaimLost)
+}
+
+// A job that fails for good after its claim was lost is not marked dead:
+// the delivery now holding it may still succeed.
+func TestRunnerDoesNotBuryALostClaim(t *testing.T) {
+	q := &lostClaimQueue{MemoryQueue: NewMemoryQueue()}
+	r := newTestRunner(q, 1, func(ctx context.Context, j Job) error { return errors.New("bucket unavailable") })
+	r.MaxDeliveries = 1
+	var dead atomic.Int64
+	r.OnDead = func(ctx context.Context, j Job, reason string) { dead.Add(1) }
+	q.Enqueue(context.Background(), Job{Kind: KindAd, ID: 1})
+	runFor(t, r, func() bool { return q.buries.Load() > 0 }, 10*time.Second)
+	if dead.Load() != 0 || r.Metrics.jobsDead.Load() != 0 {
+		t.Errorf("a lost claim was marked dead: OnDead %d times, %d counted", dead.Load(), r.Metrics.jobsDead.Load())
 	}
 }
