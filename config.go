@@ -28,6 +28,12 @@ type config struct {
 	Role       string
 	Production bool // APP_ENV=PRD
 	Addr       string
+	// OpsAddr is the operations listener's address (/metrics and the
+	// detailed /readyz); empty: none. OpsAddrSet: it was chosen, so failing
+	// to listen there stops the program, while the default is given up
+	// with a warning when another process holds it.
+	OpsAddr    string
+	OpsAddrSet bool
 	DataDir    string
 	BaseURL    string
 
@@ -100,8 +106,17 @@ func (e *configError) Error() string {
 	return fmt.Sprintf("%s=%q: %s", e.Var, e.Value, e.Problem)
 }
 
-// loadConfig reads the configuration; getenv is os.Getenv outside tests.
-func loadConfig(role string, getenv func(string) string) (*config, error) {
+// defaultOpsAddr is where the operations listener listens unless
+// MOTANDO_OPS_ADDR says otherwise: the loopback only.
+const defaultOpsAddr = "127.0.0.1:9090"
+
+// loadConfig reads the configuration; lookupEnv is os.LookupEnv outside
+// tests.
+func loadConfig(role string, lookupEnv func(string) (string, bool)) (*config, error) {
+	getenv := func(name string) string {
+		v, _ := lookupEnv(name)
+		return v
+	}
 	env := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
@@ -126,6 +141,22 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 	c.Addr = env("MOTANDO_ADDR", ":8000")
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || !validPort(port) {
 		return nil, &configError{"MOTANDO_ADDR", c.Addr, "must be host:port or :port, with a port from 1 to 65535"}
+	}
+	// Unset: the default; set but empty, or off: no operations listener.
+	if v, set := lookupEnv("MOTANDO_OPS_ADDR"); !set {
+		c.OpsAddr = defaultOpsAddr
+	} else if v = strings.TrimSpace(v); v != "" && !strings.EqualFold(v, "off") {
+		if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
+			return nil, &configError{"MOTANDO_OPS_ADDR", v, "must be host:port or :port, with a port from 1 to 65535, or off"}
+		}
+		c.OpsAddr, c.OpsAddrSet = v, true
+	}
+	if c.OpsAddr != "" && sameListener(c.Addr, c.OpsAddr) {
+		if !c.OpsAddrSet {
+			c.OpsAddr = "" // MOTANDO_ADDR took the default's port
+		} else {
+			return nil, &configError{"MOTANDO_OPS_ADDR", c.OpsAddr, "must not take MOTANDO_ADDR's port: /metrics is never served on the public listener"}
+		}
 	}
 	c.DataDir = filepath.Clean(env("MOTANDO_DATA_DIR", "./data"))
 	c.BaseURL = strings.TrimRight(env("MOTANDO_BASE_URL", "http://localhost"+portSuffix(c.Addr)), "/")
@@ -219,6 +250,11 @@ func loadConfig(role string, getenv func(string) string) (*config, error) {
 	if c.Secret == "" && c.Production {
 		return nil, &configError{"MOTANDO_SECRET", "", "must be set when APP_ENV=PRD (at least 32 random characters)"}
 	}
+	if c.Production && env("MOTANDO_SMTP_HOST", "") == "" {
+		// Without a mail server e-mails are only logged, and they carry
+		// password-reset links and private conversation links.
+		return nil, &configError{"MOTANDO_SMTP_HOST", "", "must be set when APP_ENV=PRD: without it e-mails, reset links included, would be written to the logs"}
+	}
 	if host := env("MOTANDO_SMTP_HOST", ""); host != "" {
 		port, err := intVar(env, "MOTANDO_SMTP_PORT", 587, 1, 65535)
 		if err != nil {
@@ -289,6 +325,18 @@ func validPort(s string) bool {
 	return err == nil && n >= 1 && n <= 65535
 }
 
+// sameListener tells whether two listen addresses would take the same
+// port: the same port, on the same host or on all interfaces.
+func sameListener(a, b string) bool {
+	ha, pa, _ := net.SplitHostPort(a)
+	hb, pb, _ := net.SplitHostPort(b)
+	if pa != pb {
+		return false
+	}
+	all := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || all(ha) || all(hb)
+}
+
 func portSuffix(addr string) string {
 	_, port, _ := net.SplitHostPort(addr)
 	if port == "80" {
@@ -347,4 +395,4 @@ func (c *config) secret() ([]byte, error) {
 func (c *config) sqlitePath() string { return filepath.Join(c.DataDir, "motando.db") }
 
 // osEnv is the real environment.
-var osEnv = os.Getenv
+var osEnv = os.LookupEnv

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -85,9 +88,9 @@ func metricValue(t *testing.T, metrics, series string) float64 {
 func TestStalledOCILoggingKeepsRequestsMoving(t *testing.T) {
 	srv := ocitest.New(t)
 	srv.Delay(time.Hour)
-	addr := freeAddr(t)
+	addr, opsAddr := freeAddr(t), freeAddr(t)
 	site := startMotando(t, t.TempDir(), []string{
-		"MOTANDO_ADDR=" + addr, "WEBAPP_OCI_LOG_ID=ocid1.log.oc1.test.webapp", "OCI_CONFIG_FILE=" + srv.ConfigFile(t, "DEFAULT"),
+		"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=" + opsAddr, "WEBAPP_OCI_LOG_ID=ocid1.log.oc1.test.webapp", "OCI_CONFIG_FILE=" + srv.ConfigFile(t, "DEFAULT"),
 		"OCI_REGION_ID=" + srv.Region, "MOTANDO_OCI_LOGGING_ENDPOINT=" + srv.URL, "MOTANDO_OCI_LOG_BUFFER=20",
 	})
 	defer site.stop()
@@ -101,7 +104,7 @@ func TestStalledOCILoggingKeepsRequestsMoving(t *testing.T) {
 			t.Fatalf("request %d: %d", i, status)
 		}
 	}
-	_, m := c.get("/metrics")
+	_, m := newSiteClient(t, "http://"+opsAddr).get("/metrics")
 	if sent := metricValue(t, m, "motando_log_lines_sent_total"); sent != 0 {
 		t.Fatalf("%v lines accepted by a stalled log service", sent)
 	}
@@ -110,15 +113,20 @@ func TestStalledOCILoggingKeepsRequestsMoving(t *testing.T) {
 	}
 }
 
-// /metrics shows the request, job, queue, publish latency and pool series
-// after a few requests and a published ad.
+// /metrics, on the operations listener, shows the request, job, queue,
+// publish latency, pool, Go runtime and process series after a few requests
+// and a published ad; the public listener does not serve it.
 func TestMetricsAfterTrafficAndAPublishedAd(t *testing.T) {
-	addr := freeAddr(t)
-	site := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr})
+	addr, opsAddr := freeAddr(t), freeAddr(t)
+	site := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=" + opsAddr})
 	defer site.stop()
 	base := "http://" + addr
 	waitForPage(t, base+"/")
 	c := newSiteClient(t, base)
+	ops := newSiteClient(t, "http://"+opsAddr)
+	if status, body := c.get("/metrics"); status != 404 || strings.Contains(body, "motando_") {
+		t.Errorf("public /metrics: %d, want 404", status)
+	}
 	c.get("/motos")
 	c.get("/cadastro")
 	if status, _ := c.post("/cadastro", url.Values{"nome": {"Métrica"}, "email": {"metrica@exemplo.com"},
@@ -143,17 +151,25 @@ func TestMetricsAfterTrafficAndAPublishedAd(t *testing.T) {
 		t.Fatalf("post ad: %d", status)
 	}
 	waitFor(t, "the ad published", 30*time.Second, func() bool {
-		_, m := c.get("/metrics")
+		_, m := ops.get("/metrics")
 		return strings.Contains(m, "motando_publish_latency_seconds_count 1")
 	})
-	_, m := c.get("/metrics")
+	_, m := ops.get("/metrics")
 	for _, series := range []string{
-		`motando_http_requests_total{route="/anuncios/novo",method="POST",status="303"}`,
-		`motando_http_requests_total{route="/motos",method="GET",status="200"}`,
+		`motando_http_requests_total{method="POST",route="/anuncios/novo",status="303"}`,
+		`motando_http_requests_total{method="GET",route="/motos",status="200"}`,
 		`motando_http_request_duration_seconds_count{route="/anuncios/fotos"}`,
 		"motando_jobs_done_total",
+		"motando_jobs_failed_total",
+		"motando_jobs_dead_total",
 		`motando_queue_jobs{state="ready"}`,
+		`motando_queue_jobs{state="dead"}`,
 		"motando_db_open_connections",
+		"motando_db_wait_total",
+		"go_goroutines",
+		"go_gc_duration_seconds",
+		"process_resident_memory_bytes",
+		"process_open_fds",
 	} {
 		if !strings.Contains(m, series) {
 			t.Errorf("/metrics lacks %s", series)
@@ -161,5 +177,80 @@ func TestMetricsAfterTrafficAndAPublishedAd(t *testing.T) {
 	}
 	if metricValue(t, m, "motando_jobs_done_total") < 1 {
 		t.Error("no job counted")
+	}
+	if strings.Contains(m, `route="/metrics"`) {
+		t.Error("scrapes of the operations listener are counted as site requests")
+	}
+
+	// Readiness: short on the public listener, detailed on the operations one.
+	if status, body := c.get("/readyz"); status != 200 || body != "ok" {
+		t.Errorf("public /readyz: %d %q", status, body)
+	}
+	status, body = ops.get("/readyz")
+	if status != 200 || body != "database: ok\nstorage: ok\nsearch: ok\n" {
+		t.Errorf("operations /readyz: %d %q, want each dependency named", status, body)
+	}
+	if status, _ := ops.get("/healthz"); status != 200 {
+		t.Errorf("operations /healthz: %d", status)
+	}
+}
+
+// With MOTANDO_OPS_ADDR=off nothing listens for /metrics; an address that
+// was set and is taken stops the program.
+func TestOpsListenerOffAndTaken(t *testing.T) {
+	addr, opsAddr := freeAddr(t), freeAddr(t)
+	site := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=off"})
+	waitForPage(t, "http://"+addr+"/healthz")
+	if status, _ := newSiteClient(t, "http://"+addr).get("/metrics"); status != 404 {
+		t.Errorf("public /metrics with the operations listener off: %d", status)
+	}
+	site.stop()
+
+	taken, err := net.Listen("tcp", opsAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	p := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=" + opsAddr})
+	select {
+	case err := <-p.done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("with MOTANDO_OPS_ADDR taken: %v, want exit status 1", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running with MOTANDO_OPS_ADDR taken")
+	}
+}
+
+// A worker-only process serves /healthz and /readyz on MOTANDO_ADDR, and
+// /metrics and the detailed /readyz (its queue included) on
+// MOTANDO_OPS_ADDR.
+func TestWorkerOpsListener(t *testing.T) {
+	s := newStack(t)
+	opsAddr := freeAddr(t)
+	w := startMotando(t, s.dir, s.env(s.redis, "MOTANDO_OPS_ADDR="+opsAddr), "-role=worker")
+	defer w.stop()
+	public := newSiteClient(t, "http://"+envValue(w.cmd.Env, "MOTANDO_ADDR"))
+	ops := newSiteClient(t, "http://"+opsAddr)
+	waitForPage(t, "http://"+envValue(w.cmd.Env, "MOTANDO_ADDR")+"/readyz")
+	if status, body := public.get("/readyz"); status != 200 || body != "ok" {
+		t.Errorf("public /readyz: %d %q", status, body)
+	}
+	if status, _ := public.get("/healthz"); status != 200 {
+		t.Errorf("public /healthz: %d", status)
+	}
+	if status, _ := public.get("/metrics"); status != 404 {
+		t.Errorf("public /metrics: %d, want 404", status)
+	}
+	status, body := ops.get("/readyz")
+	if status != 200 || body != "database: ok\nstorage: ok\nredis: ok\nqueue: ok\n" {
+		t.Errorf("operations /readyz: %d %q", status, body)
+	}
+	_, m := ops.get("/metrics")
+	for _, series := range []string{"motando_jobs_done_total", `motando_queue_jobs{state="ready"}`, "go_goroutines", "process_cpu_seconds_total"} {
+		if !strings.Contains(m, series) {
+			t.Errorf("worker /metrics lacks %s", series)
+		}
 	}
 }

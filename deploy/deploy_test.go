@@ -40,6 +40,8 @@ const (
 	imageName     = "motando" // the image's repository name, everywhere
 	healthPath    = "/healthz"
 	readinessPath = "/readyz"
+	metricsPath   = "/metrics"
+	opsPortName   = "ops" // the container port of the operations listener (MOTANDO_OPS_ADDR)
 )
 
 // Variables read by something other than config.go that the manifests may
@@ -588,18 +590,33 @@ func gitignored(patterns, path string) bool {
 	return ignored
 }
 
+// exposedPort is the site's port: the first the production image exposes.
 func exposedPort(t *testing.T) int {
+	t.Helper()
+	return exposedPorts(t)[0]
+}
+
+// exposedPorts are the ports of the production image's one EXPOSE: the
+// site's, then the operations listener's.
+func exposedPorts(t *testing.T) []int {
 	t.Helper()
 	stages := readDockerfile(t)
 	ex := instrs(chain(stages, stages[len(stages)-1]), "EXPOSE")
 	if len(ex) != 1 {
 		t.Fatalf("Dockerfile: %d EXPOSE in the production image, want 1", len(ex))
 	}
-	port, err := strconv.Atoi(strings.TrimSuffix(ex[0].args, "/tcp"))
-	if err != nil {
-		t.Fatalf("Dockerfile: EXPOSE %s: %v", ex[0].args, err)
+	var ports []int
+	for _, f := range strings.Fields(ex[0].args) {
+		port, err := strconv.Atoi(strings.TrimSuffix(f, "/tcp"))
+		if err != nil {
+			t.Fatalf("Dockerfile: EXPOSE %s: %v", ex[0].args, err)
+		}
+		ports = append(ports, port)
 	}
-	return port
+	if len(ports) != 2 {
+		t.Fatalf("Dockerfile: EXPOSE %s, want the site's port and the operations listener's", ex[0].args)
+	}
+	return ports
 }
 
 // ---------------------------------------------------------------------- k8s --
@@ -871,6 +888,10 @@ func TestK8sSetsOnlyVariablesTheBinaryReads(t *testing.T) {
 	if config["APP_ENV"] != "PRD" {
 		t.Errorf("%s: APP_ENV=%q, want PRD", cm.file, config["APP_ENV"])
 	}
+	// APP_ENV=PRD refuses to start without a mail server.
+	if config["MOTANDO_SMTP_HOST"] == "" {
+		t.Errorf("%s: MOTANDO_SMTP_HOST must be set with APP_ENV=PRD", cm.file)
+	}
 
 	// OKE workload identity: no credentials anywhere, and the SDK's variables.
 	if config["MOTANDO_OCI_AUTH"] != "workload_identity" {
@@ -949,9 +970,10 @@ func portOf(c container, port any) int {
 }
 
 func TestImageAndPortsAgree(t *testing.T) {
-	port := exposedPort(t)
-	if port != 8000 {
-		t.Errorf("Dockerfile: EXPOSE %d, want 8000", port)
+	ports := exposedPorts(t)
+	port, opsPort := ports[0], ports[1]
+	if port != 8000 || opsPort != 9090 {
+		t.Errorf("Dockerfile: EXPOSE %d %d, want 8000 9090", port, opsPort)
 	}
 	set := readK8s(t)
 
@@ -982,8 +1004,12 @@ func TestImageAndPortsAgree(t *testing.T) {
 				t.Errorf("%s: %s image %q, want %q (mapped by kustomization.yaml)", d.file, d.Metadata.Name, c.Image, imageName)
 			}
 			for _, p := range c.Ports {
-				if p.ContainerPort != port {
-					t.Errorf("%s: %s containerPort %d, want the image's %d", d.file, d.Metadata.Name, p.ContainerPort, port)
+				want := port
+				if p.Name == opsPortName {
+					want = opsPort
+				}
+				if p.ContainerPort != want {
+					t.Errorf("%s: %s containerPort %s %d, want the image's %d", d.file, d.Metadata.Name, p.Name, p.ContainerPort, want)
 				}
 			}
 			if d.Kind == "Deployment" && len(c.Ports) == 0 {
@@ -996,6 +1022,11 @@ func TestImageAndPortsAgree(t *testing.T) {
 	}](t, set.find(t, "ConfigMap", "motando-config")).Data
 	if cm["MOTANDO_ADDR"] != fmt.Sprintf(":%d", port) {
 		t.Errorf("configmap.yaml: MOTANDO_ADDR=%q, want :%d", cm["MOTANDO_ADDR"], port)
+	}
+	// The operations listener must listen on the pod's address (its
+	// default is the loopback, out of the scraper's reach).
+	if cm["MOTANDO_OPS_ADDR"] != fmt.Sprintf(":%d", opsPort) {
+		t.Errorf("configmap.yaml: MOTANDO_OPS_ADDR=%q, want :%d", cm["MOTANDO_OPS_ADDR"], opsPort)
 	}
 
 	// The Service sends port 80 to the web pods' container port.
@@ -1016,6 +1047,9 @@ func TestImageAndPortsAgree(t *testing.T) {
 	}
 	var has80 bool
 	for _, p := range svc.Spec.Ports {
+		if p.TargetPort == opsPortName || p.TargetPort == opsPort {
+			t.Errorf("web-service.yaml: port %d exposes the operations listener", p.Port)
+		}
 		if got := portOf(webW.Spec.Template.Spec.Containers[0], p.TargetPort); got != port {
 			t.Errorf("web-service.yaml: port %d targets %v (%d), want container port %d", p.Port, p.TargetPort, got, port)
 		}
@@ -1025,21 +1059,50 @@ func TestImageAndPortsAgree(t *testing.T) {
 		t.Error("web-service.yaml: no port 80")
 	}
 
-	// Compose: the same image name and container port.
+	// Compose: the same image name and container ports; the operations
+	// listener published on the host's loopback only.
 	c := readCompose(t)
 	for name, s := range siteServices(t, c) {
 		if got := interpolate(s.Environment["MOTANDO_ADDR"]); got != fmt.Sprintf(":%d", port) {
 			t.Errorf("compose %s: MOTANDO_ADDR=%q, want :%d", name, got, port)
 		}
+		if got := interpolate(s.Environment["MOTANDO_OPS_ADDR"]); got != fmt.Sprintf(":%d", opsPort) {
+			t.Errorf("compose %s: MOTANDO_OPS_ADDR=%q, want :%d", name, got, opsPort)
+		}
 		for _, p := range s.Ports {
 			p = interpolate(p)
-			if cp := p[strings.LastIndex(p, ":")+1:]; cp != strconv.Itoa(port) {
-				t.Errorf("compose %s: port %q maps to container port %s, want %d", name, p, cp, port)
+			switch cp := p[strings.LastIndex(p, ":")+1:]; cp {
+			case strconv.Itoa(port):
+			case strconv.Itoa(opsPort):
+				if !strings.HasPrefix(p, "127.0.0.1:") {
+					t.Errorf("compose %s: port %q publishes the operations listener beyond the loopback", name, p)
+				}
+			default:
+				t.Errorf("compose %s: port %q maps to container port %s, want %d or %d", name, p, cp, port, opsPort)
 			}
 		}
 	}
 	if p := c.Services["app"].Ports; len(p) == 0 || !strings.HasSuffix(interpolate(p[0]), "8000:8000") {
 		t.Errorf("compose app: must publish 8000:8000, got %q", p)
+	}
+}
+
+// Prometheus scrapes /metrics on the operations port of every Deployment:
+// the public port does not serve it.
+func TestMetricsScrapedOnTheOpsPort(t *testing.T) {
+	opsPort := exposedPorts(t)[1]
+	set := readK8s(t)
+	for _, d := range set.all("Deployment") {
+		w := decode[workload](t, d)
+		a := w.Spec.Template.Metadata.Annotations
+		if a["prometheus.io/scrape"] != "true" || a["prometheus.io/path"] != metricsPath || a["prometheus.io/port"] != strconv.Itoa(opsPort) {
+			t.Errorf("%s: %s: prometheus.io annotations %v, want %s scraped on port %d", d.file, d.Metadata.Name, a, metricsPath, opsPort)
+		}
+		for _, c := range w.Spec.Template.Spec.Containers {
+			if got := portOf(c, opsPortName); got != opsPort {
+				t.Errorf("%s: %s: container port %q is %d, want %d", d.file, d.Metadata.Name, opsPortName, got, opsPort)
+			}
+		}
 	}
 }
 

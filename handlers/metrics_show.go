@@ -1,18 +1,33 @@
 package handlers
 
 import (
-	"bytes"
+	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metricsShow writes the Prometheus metrics: GET /metrics.
-func (s *Server) metricsShow(c *fiber.Ctx) error {
-	var buf bytes.Buffer
-	if s.metrics != nil {
-		s.metrics(c.UserContext(), &buf)
+// metricsShow serves the Prometheus metrics of g: GET /metrics, on the
+// operations listener only. A collector that fails leaves its series out
+// and the others are served.
+func metricsShow(g prometheus.Gatherer) fiber.Handler {
+	if g == nil {
+		g = prometheus.NewRegistry()
 	}
-	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	h := adaptor.HTTPHandler(promhttp.HandlerFor(g, promhttp.HandlerOpts{
+		ErrorLog:      promLogger{},
+		ErrorHandling: promhttp.ContinueOnError,
+	}))
+	return func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return h(c)
+	}
 }
+
+// promLogger logs promhttp's errors through slog.
+type promLogger struct{}
+
+// Println logs a gathering error.
+func (promLogger) Println(v ...any) { slog.Warn("metrics", "err", v) }

@@ -2,25 +2,58 @@ package handlers
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"motando/models/modelstest"
 	"motando/storage"
 )
 
 func TestMetricsShow(t *testing.T) {
-	db := modelstest.Open(t, "sqlite")
-	app := newTestApp(t, db, func(c *Config) {
-		c.Metrics = func(ctx context.Context, w io.Writer) { fmt.Fprintln(w, "motando_jobs_done_total 3") }
-	})
+	reg := prometheus.NewRegistry()
+	jobs := prometheus.NewCounter(prometheus.CounterOpts{Name: "motando_jobs_done_total", Help: "Jobs finished."})
+	jobs.Add(3)
+	reg.MustRegister(jobs)
+	app, err := NewOps(Config{Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
 	status, body := get(t, app, "/metrics")
 	if status != 200 {
 		t.Fatalf("/metrics: %d", status)
 	}
-	mustContain(t, body, "motando_jobs_done_total 3")
+	mustContain(t, body, "# TYPE motando_jobs_done_total counter", "motando_jobs_done_total 3")
+	if status, _ := get(t, app, "/nao-existe"); status != 404 {
+		t.Errorf("the operations listener answers %d to an unknown path, want 404", status)
+	}
+}
+
+// /metrics is not served on the public listener, whatever the role: only
+// on the operations listener.
+func TestMetricsNotServedOnThePublicListener(t *testing.T) {
+	db := modelstest.Open(t, "sqlite")
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "motando_jobs_done_total", Help: "Jobs finished."}))
+	site := newTestApp(t, db, func(c *Config) { c.Metrics = reg })
+	probes, err := NewProbes(Config{Metrics: reg, Secret: []byte("test-secret-test-secret-test-secret!")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, app := range map[string]*fiber.App{"site": site, "worker": probes} {
+		status, body := get(t, app, "/metrics")
+		if status != 404 || strings.Contains(body, "motando_jobs_done_total") {
+			t.Errorf("%s: public /metrics answered %d, want 404 without the series", name, status)
+		}
+		if status, _ := get(t, app, "/healthz"); status != 200 {
+			t.Errorf("%s: public /healthz: %d", name, status)
+		}
+		if status, _ := get(t, app, "/readyz"); status != 200 {
+			t.Errorf("%s: public /readyz: %d", name, status)
+		}
+	}
 }
 
 func TestMediaServesThePublicBucketOnly(t *testing.T) {
