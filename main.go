@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"motando/fixtures"
@@ -271,23 +272,48 @@ func (s *services) readiness() []handlers.Check {
 	return checks
 }
 
-// writeMetrics writes every series of /metrics: requests, jobs, queue
-// depth, publish latency, the database pool and, when logs are shipped to
-// OCI Logging, the lines dropped.
-func (s *services) writeMetrics(ctx context.Context, w io.Writer) {
-	s.http.WritePrometheus(w)
-	if st, err := s.queue.Stats(ctx); err == nil {
-		s.metrics.WritePrometheus(w, &st)
-	} else {
-		s.metrics.WritePrometheus(w, nil)
-	}
+// metricsRegistry gathers every series of /metrics: the Go runtime and the
+// process, requests, jobs, queue depth, publish latency, the database pool
+// and, when logs are shipped to OCI Logging, the lines dropped and sent.
+func (s *services) metricsRegistry() *prometheus.Registry {
+	cs := []prometheus.Collector{s.http, s.metrics, worker.NewQueueCollector(s.queue)}
 	if sqlDB, err := s.db.DB.DB(); err == nil {
-		metrics.WriteDBStats(w, sqlDB.Stats())
+		cs = append(cs, metrics.NewDB(sqlDB))
 	}
 	if logShipper != nil {
-		metrics.WriteCounter(w, "motando_log_lines_dropped_total", "Log lines not shipped to OCI Logging (buffer full or batch refused).", logShipper.Dropped())
-		metrics.WriteCounter(w, "motando_log_lines_sent_total", "Log lines OCI Logging accepted.", logShipper.Sent())
+		cs = append(cs,
+			metrics.NewCounterFunc("motando_log_lines_dropped_total", "Log lines not shipped to OCI Logging (buffer full or batch refused).", logShipper.Dropped),
+			metrics.NewCounterFunc("motando_log_lines_sent_total", "Log lines OCI Logging accepted.", logShipper.Sent))
 	}
+	return metrics.NewRegistry(cs...)
+}
+
+// listenOps opens the operations listener (MOTANDO_OPS_ADDR). It returns
+// nil when it is off, or when its default address is taken (by another
+// process on this machine: a warning, and this one serves no /metrics); an
+// address that was set must be had.
+func listenOps(cfg *config) (net.Listener, error) {
+	if cfg.OpsAddr == "" {
+		slog.Info("no operations listener: /metrics is not served (MOTANDO_OPS_ADDR)")
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.OpsAddr)
+	switch {
+	case err == nil:
+		return ln, nil
+	case cfg.OpsAddrSet:
+		return nil, fmt.Errorf("MOTANDO_OPS_ADDR=%q: %w", cfg.OpsAddr, err)
+	}
+	slog.Warn("no operations listener: its default address is taken; set MOTANDO_OPS_ADDR", "addr", cfg.OpsAddr, "err", err)
+	return nil, nil
+}
+
+// listenError names the listener that stopped serving.
+func listenError(what, addr string, err error) error {
+	if err == nil {
+		err = errors.New("stopped")
+	}
+	return fmt.Errorf("%s on %s: %w", what, addr, err)
 }
 
 // createAdmin flags an existing account as admin, or creates one with a
@@ -307,7 +333,7 @@ func createAdmin(ctx context.Context, cfg *config, args []string) error {
 		b := make([]byte, 12)
 		rand.Read(b)
 		password := base64.RawURLEncoding.EncodeToString(b)
-		hash, herr := models.HashPassword(password)
+		hash, herr := models.HashPassword(ctx, password)
 		if herr != nil {
 			return herr
 		}
@@ -453,9 +479,9 @@ func serve(ctx context.Context, cfg *config) error {
 		HTTPMetrics:    svc.http,
 		TrustedProxies: cfg.TrustedProxies,
 		ReconcileAfter: cfg.ReconcileAfter,
-		Metrics:        svc.writeMetrics,
+		Metrics:        svc.metricsRegistry(),
 	}
-	var app *fiber.App
+	newPublic := handlers.New
 	if cfg.Role == roleWorker {
 		// A worker is ready when it can read its queue (the consumer group
 		// answers).
@@ -463,7 +489,7 @@ func serve(ctx context.Context, cfg *config) error {
 			_, err := svc.queue.Stats(ctx)
 			return err
 		}})
-		app, err = handlers.NewOps(hcfg)
+		newPublic = handlers.NewProbes // /healthz and /readyz only
 	} else {
 		if hcfg.Places, err = models.LoadPlaces(ctx, svc.db); err != nil {
 			return err
@@ -478,10 +504,23 @@ func serve(ctx context.Context, cfg *config) error {
 			}
 			return nil
 		}})
-		app, err = handlers.New(hcfg)
 	}
+	// Both listeners share the probes' results, reused for a second.
+	hcfg.Readiness = handlers.NewReadiness(hcfg.Ready, time.Second)
+	app, err := newPublic(hcfg)
 	if err != nil {
 		return err
+	}
+	opsLn, err := listenOps(cfg)
+	if err != nil {
+		return err
+	}
+	var ops *fiber.App
+	if opsLn != nil {
+		if ops, err = handlers.NewOps(hcfg); err != nil {
+			opsLn.Close()
+			return err
+		}
 	}
 
 	var wg sync.WaitGroup
@@ -500,14 +539,19 @@ func serve(ctx context.Context, cfg *config) error {
 		slog.Info("worker started", "workers", cfg.Workers)
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() {
 		slog.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
-		errc <- app.Listen(cfg.Addr)
+		errc <- listenError("listen", cfg.Addr, app.Listen(cfg.Addr))
 	}()
+	if ops != nil {
+		go func() {
+			slog.Info("operations listener: /metrics, /readyz, /healthz", "addr", opsLn.Addr().String())
+			errc <- listenError("operations listener", opsLn.Addr().String(), ops.Listener(opsLn))
+		}()
+	}
 	select {
 	case err = <-errc:
-		err = fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down", "timeout", cfg.ShutdownTimeout)
@@ -515,6 +559,13 @@ func serve(ctx context.Context, cfg *config) error {
 		err = fmt.Errorf("shutdown: %w", serr)
 	}
 	wg.Wait()
+	// The operations listener goes last: /metrics and /readyz answer while
+	// requests and jobs drain.
+	if ops != nil {
+		if serr := ops.ShutdownWithTimeout(2 * time.Second); serr != nil && !errors.Is(serr, context.DeadlineExceeded) && err == nil {
+			err = fmt.Errorf("shutdown: %w", serr)
+		}
+	}
 	return err
 }
 

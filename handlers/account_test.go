@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -173,9 +175,35 @@ func TestCSRFAndNext(t *testing.T) {
 		if status, _ := b.postRaw("/cadastro", v); status != 403 {
 			t.Errorf("POST with another browser's token: %d, want 403", status)
 		}
+		// A valid token from the address, or with another site's Origin or
+		// Sec-Fetch-Site, is refused too.
+		b.get("/cadastro")
+		v.Del("csrf_token")
+		if status, _ := b.postRaw("/cadastro?csrf_token="+url.QueryEscape(b.csrf), v); status != 403 {
+			t.Errorf("POST with the token in the address: %d, want 403", status)
+		}
+		v.Set("csrf_token", b.csrf)
+		for header, value := range map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"} {
+			req := newFormRequest("/cadastro", v)
+			req.Header.Set(header, value)
+			if status, _ := b.do(req); status != 403 {
+				t.Errorf("POST with a valid token and %s: %s: %d, want 403", header, value, status)
+			}
+		}
 		if countUsers(db) != before {
 			t.Error("a forged POST created an account")
 		}
+		// The same origin passes.
+		b.get("/cadastro")
+		form := signupValues(t, db, "mesma.origem@exemplo.com")
+		form.Set("csrf_token", b.csrf)
+		req := newFormRequest("/cadastro", form)
+		req.Header.Set("Origin", "http://motando.test")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if status, _ := b.do(req); status != 303 {
+			t.Errorf("POST from the site itself: %d, want 303", status)
+		}
+		b.post("/sair", nil)
 
 		b.get("/cadastro")
 		b.post("/cadastro", signupValues(t, db, "next@exemplo.com"))
@@ -193,7 +221,10 @@ func TestCSRFAndNext(t *testing.T) {
 
 func TestSigninLimit(t *testing.T) {
 	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
-		app := newTestApp(t, db, func(c *Config) { c.Limits = ratelimit.NewMemory(time.Second) })
+		var now atomic.Int64 // the limiter's clock, moved by the test
+		now.Store(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC).UnixNano())
+		clock := ratelimit.WithClock(func() time.Time { return time.Unix(0, now.Load()) })
+		app := newTestApp(t, db, func(c *Config) { c.Limits = ratelimit.NewMemory(15*time.Minute, clock) })
 		b := newBrowser(t, app)
 		b.get("/cadastro")
 		b.post("/cadastro", signupValues(t, db, "limite@exemplo.com"))
@@ -211,11 +242,52 @@ func TestSigninLimit(t *testing.T) {
 			t.Errorf("right password within the window: %d, want 429", status)
 		}
 		mustContain(t, body, "Muitas tentativas")
-		time.Sleep(1100 * time.Millisecond)
+		now.Add(int64(15*time.Minute + time.Second))
 		if status, _ := b.post("/entrar", url.Values{"email": {"limite@exemplo.com"}, "senha": {"cavalo bateria grampo"}}); status != 303 {
 			t.Errorf("right password after the window: %d, want 303", status)
 		}
 	})
+}
+
+// Sign-ins sent all at once still meet the limit: each takes its place
+// before its password is checked, so at most the limit's count are.
+func TestSigninLimitHoldsUnderConcurrency(t *testing.T) {
+	db := modelstest.Open(t, "sqlite")
+	app := newTestApp(t, db)
+	b := newBrowser(t, app)
+	b.get("/cadastro")
+	b.post("/cadastro", signupValues(t, db, "concorrente@exemplo.com"))
+	b.post("/sair", nil)
+	b.get("/entrar")
+	wrong := url.Values{"email": {"concorrente@exemplo.com"}, "senha": {"senha errada demais"}, "csrf_token": {b.csrf}}
+	var checked, refused atomic.Int64
+	var wg sync.WaitGroup
+	for range 60 {
+		wg.Go(func() {
+			req := newFormRequest("/entrar", wrong)
+			for _, c := range b.jar.Cookies(siteURL) {
+				req.AddCookie(c)
+			}
+			resp, err := app.Test(req, -1)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case 422:
+				checked.Add(1)
+			case 429:
+				refused.Add(1)
+			default:
+				t.Errorf("status %d", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	if checked.Load() > maxFailedSigninsPerEmail || checked.Load()+refused.Load() != 60 {
+		t.Errorf("%d passwords checked and %d refused, want at most %d checked", checked.Load(), refused.Load(), maxFailedSigninsPerEmail)
+	}
 }
 
 func TestNamesAreEscaped(t *testing.T) {
@@ -302,6 +374,7 @@ var resetLink = regexp.MustCompile(`/senha/redefinir/[A-Za-z0-9_-]+`)
 
 func TestPasswordReset(t *testing.T) {
 	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
+		logs := captureLogs(t)
 		app := newTestApp(t, db)
 		b := newBrowser(t, app)
 		b.get("/cadastro")
@@ -345,6 +418,13 @@ func TestPasswordReset(t *testing.T) {
 		other.get("/entrar")
 		if status, _ := other.post("/entrar", url.Values{"email": {"esqueci@exemplo.com"}, "senha": {"oceano laranja pipa"}}); status != 303 {
 			t.Errorf("the new password does not sign in: %d", status)
+		}
+		token := strings.TrimPrefix(link, "/senha/redefinir/")
+		if strings.Contains(logs.String(), token) {
+			t.Error("the reset token is in the logs")
+		}
+		if !strings.Contains(logs.String(), "route=/senha/redefinir/:token") {
+			t.Error("the reset requests are not logged at all: the test sees nothing")
 		}
 	})
 }

@@ -493,7 +493,7 @@ func TestFailedAdShowsWhyAndRetries(t *testing.T) {
 func TestFormsWithoutProfilePlace(t *testing.T) {
 	db := modelstest.Open(t, "sqlite")
 	s := newSite(t, db)
-	hash, _ := models.HashPassword("cavalo bateria grampo")
+	hash, _ := models.HashPassword(context.Background(), "cavalo bateria grampo")
 	if err := db.CreateUser(context.Background(), &models.User{Email: "semcidade@exemplo.com", Fullname: "Sem Cidade", Password: hash}, &models.Profile{}); err != nil {
 		t.Fatal(err)
 	}

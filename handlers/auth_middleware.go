@@ -17,7 +17,7 @@ const sessionCookie = "motando_sessao"
 // loadSession puts the signed-in user, if any, in the request's locals. A
 // store that does not answer leaves the visitor anonymous for this request.
 func (s *Server) loadSession(c *fiber.Ctx) error {
-	token := c.Cookies(sessionCookie)
+	token := c.Cookies(s.cookieName(sessionCookie))
 	if token == "" {
 		return c.Next()
 	}
@@ -60,7 +60,7 @@ func currentUser(c *fiber.Ctx) *models.User {
 // the browser's previous one.
 func (s *Server) signIn(c *fiber.Ctx, u *models.User) error {
 	ctx := c.UserContext()
-	if old := c.Cookies(sessionCookie); old != "" {
+	if old := c.Cookies(s.cookieName(sessionCookie)); old != "" {
 		s.sessions.Delete(ctx, old)
 	}
 	token, err := s.sessions.Create(ctx, u.ID, c.Get(fiber.HeaderUserAgent))
@@ -68,7 +68,7 @@ func (s *Server) signIn(c *fiber.Ctx, u *models.User) error {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{
-		Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Name: s.cookieName(sessionCookie), Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: s.production, Expires: time.Now().Add(30 * 24 * time.Hour),
 	})
 	c.Locals(localUser, u)
@@ -77,7 +77,7 @@ func (s *Server) signIn(c *fiber.Ctx, u *models.User) error {
 }
 
 func (s *Server) clearSessionCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	c.Cookie(&fiber.Cookie{Name: s.cookieName(sessionCookie), Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: s.production, Expires: time.Unix(0, 0), MaxAge: -1})
 }
 

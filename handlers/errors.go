@@ -16,6 +16,7 @@ var errorMessages = map[int]string{
 	fiber.StatusNotFound:              "Página não encontrada.",
 	fiber.StatusMethodNotAllowed:      "Página não encontrada.",
 	fiber.StatusRequestEntityTooLarge: "O envio é grande demais.",
+	fiber.StatusLengthRequired:        "O envio não disse o seu tamanho. Tente de novo pelo formulário do site.",
 	fiber.StatusTooManyRequests:       "Muitas tentativas. Aguarde alguns minutos e tente de novo.",
 	fiber.StatusServiceUnavailable:    "O serviço está indisponível no momento. Tente de novo em instantes.",
 	fiber.StatusInternalServerError:   "Algo deu errado do nosso lado. Tente de novo em instantes.",
@@ -30,6 +31,8 @@ func statusOf(err error) int {
 		return fe.Code
 	case errors.Is(err, models.ErrNotFound):
 		return fiber.StatusNotFound
+	case errors.Is(err, models.ErrBusy):
+		return fiber.StatusServiceUnavailable
 	default:
 		return fiber.StatusInternalServerError
 	}
@@ -43,13 +46,16 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if !ok {
 		msg = errorMessages[fiber.StatusInternalServerError]
 	}
+	if status == fiber.StatusServiceUnavailable && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
 	switch {
 	case status == fiber.StatusServiceUnavailable:
 		// Expected while starting (the search index loading) or shedding
 		// load: the answer says when to try again.
 		slog.DebugContext(c.UserContext(), "request refused", "route", c.Route().Path, "err", err)
 	case status >= 500:
-		slog.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		slog.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "route", c.Route().Path, "err", err)
 	}
 	if isPartial(c) {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)

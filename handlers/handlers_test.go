@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +16,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -134,7 +136,43 @@ func (b *browser) do(req *http.Request) (int, string) {
 		b.csrf = m[1]
 	}
 	b.last = resp
+	if sessionChanged(resp) {
+		// A real browser follows the redirect and gets the token of its
+		// new session (tokens are bound to it) on the next page.
+		b.refreshToken()
+		b.last = resp
+	}
 	return resp.StatusCode, string(body)
+}
+
+// sessionChanged reports whether the answer started or ended a session.
+func sessionChanged(resp *http.Response) bool {
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshToken loads a page for its CSRF token (as htmx would, which
+// leaves the flash message for the next page).
+func (b *browser) refreshToken() {
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("HX-Request", "true")
+	for _, c := range b.jar.Cookies(siteURL) {
+		req.AddCookie(c)
+	}
+	resp, err := b.app.Test(req, -1)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b.jar.SetCookies(siteURL, resp.Cookies())
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfMeta.FindStringSubmatch(string(body)); m != nil {
+		b.csrf = m[1]
+	}
 }
 
 // get loads a page.
@@ -216,4 +254,32 @@ func testJPEG(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// logBuffer collects log lines, safe for the server's goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// captureLogs sends every log line of the test, at every level, to the
+// returned buffer.
+func captureLogs(t *testing.T) *logBuffer {
+	l := &logBuffer{}
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	return l
 }

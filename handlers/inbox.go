@@ -153,7 +153,12 @@ func (s *Server) reply(c *fiber.Ctx, conv *models.Conversation, role string, use
 		return err
 	}
 	if role == models.AuthorSeller && conv.BuyerID == nil {
-		token, _ := s.conversationToken(conv.AdID, conv.BuyerKey)
+		// Each answer brings a new private link; the one before stops
+		// working.
+		token, hash := newPrivateLink()
+		if err := s.db.SetBuyerToken(ctx, conv.ID, hash); err != nil {
+			return err
+		}
 		page, err := s.db.AdPageByID(ctx, conv.AdID)
 		if err != nil {
 			return err
@@ -162,7 +167,8 @@ func (s *Server) reply(c *fiber.Ctx, conv *models.Conversation, role string, use
 		s.sendEmail(c, conv.BuyerEmail, "Motando: resposta sobre "+card.Title,
 			"Olá, "+conv.BuyerName+".\n\nO vendedor de "+card.Title+" "+card.Years+" respondeu:\n\n"+body+
 				"\n\nPara ler a conversa e responder, abra "+s.baseURL+"/conversa/"+token+
-				"\n(Este link é só seu: não o compartilhe.)\n")
+				"\n(Este link é só seu: não o compartilhe. Ele vale até a próxima resposta do vendedor, que traz um novo;"+
+				" na página da conversa você pode encerrá-lo.)\n")
 	}
 	if !isPartial(c) {
 		return redirect(c, back)
@@ -216,4 +222,21 @@ func (s *Server) conversationReply(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	return s.reply(c, conv, models.AuthorBuyer, nil, "/conversa/"+token)
+}
+
+// conversationRevoke ends an anonymous buyer's private link, from the
+// conversation's page: POST /conversa/{token}/encerrar. The next answer of
+// the seller brings a new one by e-mail.
+func (s *Server) conversationRevoke(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	conv, err := s.db.ConversationByToken(ctx, tokenHash(c.Params("token")))
+	if err != nil || conv.BuyerID != nil {
+		return fiber.ErrNotFound
+	}
+	_, unsent := newPrivateLink()
+	if err := s.db.SetBuyerToken(ctx, conv.ID, unsent); err != nil {
+		return err
+	}
+	s.setFlash(c, "Este link foi encerrado. A próxima resposta do vendedor chega ao seu e-mail com um link novo.")
+	return redirect(c, "/")
 }

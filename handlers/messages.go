@@ -1,12 +1,11 @@
 package handlers
 
 import (
-	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"unicode/utf8"
@@ -24,13 +23,13 @@ const (
 	maxMessageLen       = 2000
 )
 
-// conversationToken is the private link of a buyer's conversation on an
-// ad: an HMAC under the site's secret, so it needs no storage and cannot be
-// guessed; the database keeps only its SHA-256.
-func (s *Server) conversationToken(adID uint64, buyerKey string) (token, hash string) {
-	m := hmac.New(sha256.New, s.secret)
-	fmt.Fprintf(m, "conversation:%d:%s", adID, buyerKey)
-	token = base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+// newPrivateLink makes an anonymous buyer's private link token: random,
+// sent by e-mail only, kept in the database as its SHA-256 — revocable by
+// replacing the hash, and untouched by a change of the site's secret.
+func newPrivateLink() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
 	return token, tokenHash(token)
 }
 
@@ -78,6 +77,15 @@ func (s *Server) messageCreate(c *fiber.Ctx) error {
 	if c.FormValue("site") != "" {
 		return s.contactSent(c, ad, false)
 	}
+	// Every attempt counts, before anything is looked up.
+	n, err := s.limits.Add(ctx, "contact:addr:"+c.IP())
+	if err != nil {
+		return err
+	}
+	if n > maxContactsPerAddr {
+		f.fail("mensagem", "Você enviou muitas mensagens em pouco tempo. Aguarde alguns minutos e tente de novo.")
+		return s.renderContact(c, fiber.StatusTooManyRequests, page, f)
+	}
 	b := models.Buyer{Name: name, Email: email}
 	if u != nil {
 		b = models.Buyer{UserID: &u.ID, Name: u.Fullname, Email: u.Email}
@@ -90,10 +98,6 @@ func (s *Server) messageCreate(c *fiber.Ctx) error {
 		}
 		if !validEmail(email) {
 			f.fail("email", "Informe um e-mail válido para receber a resposta.")
-		} else if _, err := s.db.UserByEmail(ctx, email); err == nil {
-			f.fail("email", "Este e-mail tem conta no Motando. Entre na sua conta para enviar a mensagem.")
-		} else if !errors.Is(err, models.ErrNotFound) {
-			return err
 		}
 	}
 	if phoneRaw != "" {
@@ -106,28 +110,39 @@ func (s *Server) messageCreate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.renderContact(c, fiber.StatusUnprocessableEntity, page, f)
 	}
-	n, err := s.limits.Add(ctx, "contact:addr:"+c.IP())
-	if err != nil {
-		return err
-	}
 	m, err := s.limits.Add(ctx, "contact:email:"+b.Email)
 	if err != nil {
 		return err
 	}
-	if n > maxContactsPerAddr || m > maxContactsPerEmail {
+	if m > maxContactsPerEmail {
 		f.fail("mensagem", "Você enviou muitas mensagens em pouco tempo. Aguarde alguns minutos e tente de novo.")
 		return s.renderContact(c, fiber.StatusTooManyRequests, page, f)
 	}
-	_, hash := s.conversationToken(ad.ID, b.Key())
+	// The private link is made when the seller answers; until then the
+	// conversation has a hash nobody holds the link of.
+	_, hash := newPrivateLink()
 	conv, created, err := s.db.ContactSeller(ctx, ad, b, body, hash)
 	if err != nil {
 		return err
 	}
+	card := s.cardOf(ad)
 	if created {
-		card := s.cardOf(ad)
 		s.sendEmail(c, page.Seller.Email, "Motando: nova mensagem sobre "+card.Title,
 			"Olá, "+page.Seller.FirstName()+".\n\n"+b.Name+" escreveu sobre o seu anúncio "+card.Title+" "+card.Years+" ("+card.Price+"):\n\n"+
 				body+"\n\nResponda em "+s.baseURL+"/mensagens/"+strconv.FormatUint(conv.ID, 10)+"\n")
+	}
+	if u == nil {
+		// Someone wrote without signing in, giving the e-mail of an
+		// account: the answer is the same as for any e-mail (it never
+		// tells whether an account exists), and the account is told.
+		if owner, err := s.db.UserByEmail(ctx, b.Email); err == nil {
+			s.sendEmail(c, owner.Email, "Motando: uma mensagem foi enviada com o seu e-mail",
+				"Olá, "+owner.FirstName()+".\n\nAlguém enviou uma mensagem sobre o anúncio "+card.Title+" "+card.Years+
+					" informando o seu e-mail, sem entrar na conta. Se foi você, as respostas do vendedor chegarão por e-mail;"+
+					" da próxima vez, entre na sua conta para vê-las em Mensagens.\nSe não foi você, ignore este aviso.\n")
+		} else if !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
 	}
 	return s.contactSent(c, ad, u == nil)
 }

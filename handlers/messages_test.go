@@ -39,6 +39,7 @@ var privateLink = regexp.MustCompile(`/conversa/[A-Za-z0-9_-]{43}`)
 
 func TestAnonymousBuyerAndSellerTalk(t *testing.T) {
 	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
+		logs := captureLogs(t)
 		s := newSite(t, db)
 		seller := s.seller("vendedor@exemplo.com")
 		ad, page := s.publishedAd(seller)
@@ -95,6 +96,17 @@ func TestAnonymousBuyerAndSellerTalk(t *testing.T) {
 		mustContain(t, conv, "Aceito troca por moto menor.", "Aceita &lt;b&gt;troca")
 		if status, _ := buyer.post(link, url.Values{"mensagem": {"Combinado, passo aí sábado."}}); status != 303 {
 			t.Fatalf("buyer answer: %d", status)
+		}
+		if token := link[strings.LastIndex(link, "/")+1:]; strings.Contains(logs.String(), token) {
+			t.Error("the conversation token is in the logs")
+		}
+		// The buyer ends the link: it opens nothing any more.
+		buyer.get(link)
+		if status, _ := buyer.post(link+"/encerrar", nil); status != 303 {
+			t.Errorf("end the link: %d", status)
+		}
+		if status, _ := buyer.get(link); status != 404 {
+			t.Errorf("an ended link: %d", status)
 		}
 		_, badge = seller.get("/mensagens/nao-lidas")
 		mustContain(t, badge, ">1</span>")
@@ -161,7 +173,6 @@ func TestContactRules(t *testing.T) {
 		cases := []struct{ field, value, message string }{
 			{"nome", "", "Informe o seu nome."},
 			{"email", "maria", "Informe um e-mail válido"},
-			{"email", "regras.vendedor@exemplo.com", "Este e-mail tem conta no Motando"},
 			{"telefone", "123", "Informe o telefone com DDD"},
 			{"mensagem", "", "Escreva a sua mensagem."},
 			{"mensagem", strings.Repeat("m", 2001), "no máximo 2.000 caracteres"},
@@ -184,6 +195,24 @@ func TestContactRules(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("%d messages stored from rejected forms", n)
 		}
+
+		// An e-mail that has an account gets the answer any e-mail gets:
+		// nobody learns whether an account exists. The account is told.
+		s.seller("tem.conta@exemplo.com")
+		answers := map[string]string{}
+		for _, email := range []string{"tem.conta@exemplo.com", "sem.conta@exemplo.com"} {
+			anon := newBrowser(t, s.app)
+			anon.get(page)
+			status, body := anon.post(path, url.Values{"nome": {"Alguém"}, "email": {email}, "mensagem": {"Ainda está à venda?"}})
+			answers[email] = fmt.Sprintf("%d %s %s", status, anon.location(), body)
+		}
+		if a, b := answers["tem.conta@exemplo.com"], answers["sem.conta@exemplo.com"]; a != b || !strings.HasPrefix(a, "303 ") {
+			t.Errorf("the answers differ:\n%s\n%s", a, b)
+		}
+		if mails := s.emailsTo("tem.conta@exemplo.com"); len(mails) != 1 || !strings.Contains(mails[0].Body, "sem entrar na conta") {
+			t.Errorf("the account is not told: %+v", mails)
+		}
+		db.Where("1 = 1").Delete(&models.Message{})
 
 		// A bot filling the honeypot is told yes and stored nowhere.
 		b.get(page)

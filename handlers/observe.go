@@ -13,7 +13,7 @@ import (
 // observe gives every request an id (kept from a sane X-Request-Id, made
 // otherwise) that every log line of the request carries and the answer
 // echoes, counts the request by route, method and status with its latency,
-// and logs it (at info level: MOTANDO_LOG_LEVEL=warn silences it).
+// and logs it by route (at info level: MOTANDO_LOG_LEVEL=warn silences it).
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	id := c.Get("X-Request-Id")
@@ -35,7 +35,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		// request: the counter's key must own its copy.
 		s.httpMetrics.Observe(c.Route().Path, strings.Clone(c.Method()), status, took)
 	}
-	slog.InfoContext(c.UserContext(), "request", "method", c.Method(), "path", c.Path(), "route", c.Route().Path,
+	// The route's pattern, never the path: paths carry tokens (a password
+	// reset, an anonymous buyer's conversation).
+	slog.InfoContext(c.UserContext(), "request", "method", c.Method(), "route", c.Route().Path,
 		"status", status, "ms", float64(took.Microseconds())/1000)
 	return nil
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"strconv"
 
 	"motando/models"
 )
@@ -25,8 +26,24 @@ func (s *Server) passwordUpdate(c *fiber.Ctx) error {
 	current := f.secret(c, "senha_atual")
 	password := f.secret(c, "senha")
 	confirm := f.secret(c, "senha_confirmacao")
-	if !models.CheckPassword(u.Password, current) {
+	// Guessing the current password is limited like signing in.
+	limitKey := "password:user:" + strconv.FormatUint(u.ID, 10)
+	allowed, _, err := s.limits.Reserve(ctx, limitKey, maxFailedSigninsPerEmail)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		f.fail("senha_atual", "Muitas tentativas. Aguarde 15 minutos e tente de novo.")
+		return s.renderPassword(c, fiber.StatusTooManyRequests, f)
+	}
+	ok, err := models.CheckPassword(ctx, u.Password, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		f.fail("senha_atual", "A senha atual está incorreta.")
+	} else if err := s.limits.Release(ctx, limitKey); err != nil {
+		return err
 	}
 	if p := passwordProblem(password, u.Email); p != "" {
 		f.fail("senha", p)
@@ -38,7 +55,7 @@ func (s *Server) passwordUpdate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.renderPassword(c, fiber.StatusUnprocessableEntity, f)
 	}
-	hash, err := models.HashPassword(password)
+	hash, err := models.HashPassword(c.UserContext(), password)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func (s *Server) passwordResetUpdate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.render(c, fiber.StatusUnprocessableEntity, "pages/password_reset", fiber.Map{"Title": "Nova senha — Motando", "Form": f})
 	}
-	hash, err := models.HashPassword(password)
+	hash, err := models.HashPassword(c.UserContext(), password)
 	if err != nil {
 		return err
 	}

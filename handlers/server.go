@@ -6,7 +6,6 @@ package handlers
 import (
 	"cmp"
 	"context"
-	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/template/html/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"motando/metrics"
 	"motando/models"
@@ -43,11 +43,15 @@ type Config struct {
 	Queue      worker.Queue
 	Production bool
 	BaseURL    string
-	Ready      []Check
+	// Ready are the dependencies /readyz checks.
+	Ready []Check
+	// Readiness runs the Ready checks, shared by the public and the
+	// operations listeners; nil: each application makes its own.
+	Readiness *Readiness
 	// ServeMedia serves the public bucket under /media/ (local backend).
 	ServeMedia bool
-	// Metrics writes the Prometheus metrics for /metrics.
-	Metrics func(ctx context.Context, w io.Writer)
+	// Metrics gathers what the operations listener serves at /metrics.
+	Metrics prometheus.Gatherer
 	// Sessions keeps signed-in browsers.
 	Sessions session.Store
 	// Secret keys the CSRF tokens; at least 32 bytes.
@@ -82,14 +86,14 @@ type Server struct {
 	media       storage.Storage // nil unless /media/ is served
 	production  bool
 	baseURL     string
-	ready       []Check
-	metrics     func(ctx context.Context, w io.Writer)
+	ready       *Readiness
 	sessions    session.Store
 	secret      []byte
 	limits      ratelimit.Counter
 	adTTL       time.Duration
 	httpMetrics *metrics.HTTP
 	assets      *assets
+	uploads     chan struct{} // one token per large body being read
 
 	reconcileAfter time.Duration
 	catalogSync    catalogSync
@@ -100,10 +104,29 @@ func New(cfg Config) (*fiber.App, error) {
 	return newApp(cfg, true)
 }
 
-// NewOps builds the small application a worker-only process serves:
-// /healthz, /readyz and /metrics.
-func NewOps(cfg Config) (*fiber.App, error) {
+// NewProbes builds the small application a worker-only process serves on
+// its public address: /healthz and /readyz.
+func NewProbes(cfg Config) (*fiber.App, error) {
 	return newApp(cfg, false)
+}
+
+// NewOps builds the application of the operations listener
+// (MOTANDO_OPS_ADDR), never the public one: /healthz, /readyz naming each
+// dependency and its error, and /metrics. Its requests are neither counted
+// nor logged.
+func NewOps(cfg Config) (*fiber.App, error) {
+	s := &Server{ready: readinessOf(cfg)}
+	app := fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		ReadTimeout:           10 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recover.New())
+	app.Get("/healthz", s.healthCheck)
+	app.Get("/readyz", s.readyDetail)
+	app.Get("/metrics", metricsShow(cfg.Metrics))
+	return app, nil
 }
 
 func newApp(cfg Config, site bool) (*fiber.App, error) {
@@ -113,10 +136,9 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		index:       cfg.Search,
 		production:  cfg.Production,
 		baseURL:     cfg.BaseURL,
-		ready:       cfg.Ready,
+		ready:       readinessOf(cfg),
 		store:       cfg.Store,
 		queue:       cfg.Queue,
-		metrics:     cfg.Metrics,
 		sessions:    cfg.Sessions,
 		secret:      cfg.Secret,
 		limits:      cfg.Limits,
@@ -130,6 +152,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		s.media = cfg.Store
 	}
 	s.setCatalog(cfg.Catalog)
+	s.uploads = make(chan struct{}, uploadsAtOnce)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -149,10 +172,13 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		// Photos come one per request (15 MB each); a form sent without
-		// JavaScript carries them all, up to this.
-		BodyLimit:      64 << 20,
-		ReadBufferSize: 16 << 10,
+		// Bodies are streamed, and bodyLimit holds each route to its own
+		// limit before reading them; this is the largest (the ad form
+		// with its photos, sent without JavaScript).
+		BodyLimit:                    formBody,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadBufferSize:               16 << 10,
 		// Behind trusted load balancers the client is the one their
 		// X-Forwarded-For names; anyone else's header is ignored.
 		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
@@ -160,11 +186,11 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		TrustedProxies:          cfg.TrustedProxies,
 		EnableIPValidation:      true,
 	})
-	app.Use(s.observe, recover.New())
+	app.Server().ContinueHandler = continueWithin
+	app.Use(s.observe, recover.New(), s.bodyLimit)
 	app.Use(securityHeaders(cfg.Production))
 	app.Get("/healthz", s.healthCheck)
-	app.Get("/readyz", s.readyCheck)
-	app.Get("/metrics", s.metricsShow)
+	app.Get("/readyz", s.readyCheck) // /metrics: on the operations listener only
 	if site {
 		s.routes(app)
 	}
@@ -213,6 +239,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/mensagens/:id", s.requireUser, s.replyCreate)
 	app.Get("/conversa/:token", s.conversationShow)
 	app.Post("/conversa/:token", s.conversationReply)
+	app.Post("/conversa/:token/encerrar", s.conversationRevoke)
 
 	app.Get("/meus-anuncios", s.requireUser, s.myAds)
 	app.Get("/anuncios/novo", s.requireUser, s.adNewShow)

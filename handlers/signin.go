@@ -33,8 +33,9 @@ func (s *Server) renderSignin(c *fiber.Ctx, status int, f *form) error {
 }
 
 // signinCreate checks the e-mail and password and starts a session:
-// POST /entrar. Failed attempts are counted per e-mail and per address;
-// past the limit every attempt answers 429 until the window passes.
+// POST /entrar. Attempts are counted per e-mail and per address before the
+// password is checked (a success gives its place back); past the limit
+// every attempt answers 429 until the window passes.
 func (s *Server) signinCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := newForm()
@@ -44,24 +45,36 @@ func (s *Server) signinCreate(c *fiber.Ctx) error {
 	next := localTarget(f.text(c, "next", 500))
 	f.Values["next"] = next
 
+	// Every attempt takes its place in both limits before the password is
+	// checked, so that concurrent attempts cannot slip past them.
 	emailKey, addrKey := "signin:email:"+email, "signin:addr:"+c.IP()
-	if s.overLimit(c, emailKey, maxFailedSigninsPerEmail) || s.overLimit(c, addrKey, maxFailedSigninsPerAddr) {
+	okEmail, n, err := s.limits.Reserve(ctx, emailKey, maxFailedSigninsPerEmail)
+	if err != nil {
+		return err
+	}
+	if !okEmail {
 		return s.tooMany(c, f)
 	}
+	okAddr, _, err := s.limits.Reserve(ctx, addrKey, maxFailedSigninsPerAddr)
+	if err != nil || !okAddr {
+		s.limits.Release(ctx, emailKey) //nolint:errcheck // best effort: the window forgets it anyway
+		if err != nil {
+			return err
+		}
+		return s.tooMany(c, f)
+	}
+	release := func() {
+		s.limits.Release(ctx, emailKey) //nolint:errcheck // best effort: the window forgets it anyway
+		s.limits.Release(ctx, addrKey)  //nolint:errcheck
+	}
 	if email == "" || password == "" {
+		release()
 		f.fail("email", "Informe o e-mail e a senha.")
 		return s.renderSignin(c, fiber.StatusUnprocessableEntity, f)
 	}
 	u, err := s.db.Authenticate(ctx, email, password)
 	switch {
 	case errors.Is(err, models.ErrBadCredentials):
-		n, lerr := s.limits.Add(ctx, emailKey)
-		if _, aerr := s.limits.Add(ctx, addrKey); lerr == nil {
-			lerr = aerr
-		}
-		if lerr != nil {
-			return lerr
-		}
 		if n >= maxFailedSigninsPerEmail {
 			return s.tooMany(c, f)
 		}
@@ -71,11 +84,13 @@ func (s *Server) signinCreate(c *fiber.Ctx) error {
 		f.fail("email", "Esta conta está bloqueada. Fale com o suporte do Motando.")
 		return s.renderSignin(c, fiber.StatusForbidden, f)
 	case err != nil:
+		release() // not a failed attempt: the site could not check it
 		return err
 	}
 	if err := s.limits.Reset(ctx, emailKey); err != nil {
 		return err
 	}
+	s.limits.Release(ctx, addrKey) //nolint:errcheck // best effort
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}
@@ -86,11 +101,6 @@ func (s *Server) signinCreate(c *fiber.Ctx) error {
 		}
 	}
 	return redirect(c, next)
-}
-
-func (s *Server) overLimit(c *fiber.Ctx, key string, max int) bool {
-	n, err := s.limits.Count(c.UserContext(), key)
-	return err == nil && n >= max
 }
 
 func (s *Server) tooMany(c *fiber.Ctx, f *form) error {

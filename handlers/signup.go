@@ -68,7 +68,7 @@ func (s *Server) signupCreate(c *fiber.Ctx) error {
 		return s.renderSignup(c, fiber.StatusUnprocessableEntity, f)
 	}
 
-	hash, err := models.HashPassword(password)
+	hash, err := models.HashPassword(c.UserContext(), password)
 	if err != nil {
 		return err
 	}

@@ -37,8 +37,11 @@ type DB struct {
 
 func gormConfig() *gorm.Config {
 	return &gorm.Config{
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		Logger:                 logger.NewSlogLogger(slog.Default(), logger.Config{SlowThreshold: 500 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn}),
+		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		// Slow statements are logged without their values, which may be
+		// e-mails or token hashes.
+		Logger: logger.NewSlogLogger(slog.Default(), logger.Config{SlowThreshold: 500 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn,
+			ParameterizedQueries: true}),
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 	}

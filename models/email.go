@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
 	"gorm.io/gorm"
@@ -50,24 +51,47 @@ func (db *DB) EmailByID(ctx context.Context, id uint64) (*Email, error) {
 	return &e, nil
 }
 
-// MarkEmailSent records a delivery.
+// privateLink matches the private links e-mails carry (a password reset,
+// an anonymous buyer's conversation): their tokens open an account or a
+// conversation.
+var privateLink = regexp.MustCompile(`(/senha/redefinir/|/conversa/)[A-Za-z0-9_-]+`)
+
+// withoutLinks is an e-mail body with its private links' tokens removed.
+func withoutLinks(body string) string {
+	return privateLink.ReplaceAllString(body, "${1}(link removido após o envio)")
+}
+
+// MarkEmailSent records a delivery. The outbox keeps the message without
+// its private links: they were for the recipient only.
 func (db *DB) MarkEmailSent(ctx context.Context, id uint64) error {
-	now := db.NowFunc()
-	err := db.WithContext(ctx).Model(&Email{}).Where("id = ?", id).
-		Updates(map[string]any{"status": EmailSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"), "last_error": ""}).Error
+	return db.endEmail(ctx, id, map[string]any{"status": EmailSent, "sent_at": db.NowFunc(), "last_error": ""})
+}
+
+// endEmail records the last attempt at a message and removes its private
+// links.
+func (db *DB) endEmail(ctx context.Context, id uint64, upd map[string]any) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var e Email
+		if err := tx.Select("id", "body").First(&e, id).Error; err != nil {
+			return err
+		}
+		upd["attempts"] = gorm.Expr("attempts + 1")
+		upd["body"] = withoutLinks(e.Body)
+		return tx.Model(&Email{}).Where("id = ?", id).Updates(upd).Error
+	})
 	if err != nil {
-		return fmt.Errorf("mark e-mail %d sent: %w", id, err)
+		return notFound(err, "record e-mail %d", id)
 	}
 	return nil
 }
 
 // MarkEmailAttempt records a failed delivery; failed is true when the
-// worker gave up.
+// worker gave up (the message then loses its private links too).
 func (db *DB) MarkEmailAttempt(ctx context.Context, id uint64, reason string, failed bool) error {
-	upd := map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": truncate(reason, 1000)}
 	if failed {
-		upd["status"] = EmailFailed
+		return db.endEmail(ctx, id, map[string]any{"status": EmailFailed, "last_error": truncate(reason, 1000)})
 	}
+	upd := map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": truncate(reason, 1000)}
 	if err := db.WithContext(ctx).Model(&Email{}).Where("id = ?", id).Updates(upd).Error; err != nil {
 		return fmt.Errorf("record e-mail %d attempt: %w", id, err)
 	}

@@ -129,6 +129,15 @@ func (db *DB) ConversationByToken(ctx context.Context, tokenHash string) (*Conve
 	return &c, nil
 }
 
+// SetBuyerToken replaces the hash of an anonymous buyer's private link:
+// the link sent before stops opening the conversation.
+func (db *DB) SetBuyerToken(ctx context.Context, convID uint64, tokenHash string) error {
+	if err := db.WithContext(ctx).Model(&Conversation{}).Where("id = ?", convID).Update("buyer_token", tokenHash).Error; err != nil {
+		return fmt.Errorf("set the private link of conversation %d: %w", convID, err)
+	}
+	return nil
+}
+
 // Messages returns a conversation's messages, oldest first.
 func (db *DB) Messages(ctx context.Context, convID uint64) ([]Message, error) {
 	var ms []Message

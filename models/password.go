@@ -1,11 +1,15 @@
 package models
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -18,43 +22,83 @@ const (
 	argonKeyLen  = 32
 )
 
+// ErrBusy is returned when every core is busy hashing passwords and none
+// freed up within a moment: the caller answers "try again shortly".
+var ErrBusy = errors.New("password hashing busy")
+
+// Hashing takes 19 MiB and tens of milliseconds of a core: at most one
+// hash per core is computed at a time, and a request waits at most
+// hashWait for its turn, so that a flood of sign-ins costs neither
+// unbounded memory nor unbounded queues.
+var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// hashWait is how long a hash waits for a free core.
+const hashWait = time.Second
+
+// withHashSlot runs fn when a core is free for it.
+func withHashSlot(ctx context.Context, fn func()) error {
+	timer := time.NewTimer(hashWait)
+	defer timer.Stop()
+	select {
+	case hashSlots <- struct{}{}:
+	case <-timer.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-hashSlots }()
+	fn()
+	return nil
+}
+
 // HashPassword hashes a password with argon2id into a PHC string:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.
-func HashPassword(password string) (string, error) {
+func HashPassword(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	var key []byte
+	if err := withHashSlot(ctx, func() {
+		key = argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	}); err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
 // CheckPassword tells whether password matches the PHC-encoded hash, in
 // constant time.
-func CheckPassword(hash, password string) bool {
+func CheckPassword(ctx context.Context, hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	var version int
 	var memory, passes uint32
 	var threads uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &passes, &threads); err != nil {
-		return false
+		return false, nil
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(want) == 0 {
-		return false
+		return false, nil
 	}
-	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	if memory > 4*argonMemory || passes > 4*argonTime || threads > 4 {
+		return false, nil // not a hash of ours: never spend more than ours cost
+	}
+	var got []byte
+	if err := withHashSlot(ctx, func() { got = argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(want))) }); err != nil {
+		return false, fmt.Errorf("check password: %w", err)
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // dummyHash is checked against when an e-mail is unknown, so that signing in
 // takes as long whether the account exists or not.
-var dummyHash, _ = HashPassword("motando-dummy-password")
+var dummyHash, _ = HashPassword(context.Background(), "motando-dummy-password")

@@ -112,13 +112,19 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*User, error) {
 func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := db.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		CheckPassword(dummyHash, password)
+		if _, err := CheckPassword(ctx, dummyHash, password); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !CheckPassword(u.Password, password) {
+	ok, err := CheckPassword(ctx, u.Password, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, ErrBadCredentials
 	}
 	if u.BlockedAt != nil {
@@ -132,10 +138,16 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, 
 	return u, nil
 }
 
-// SetPassword stores a new password hash.
+// SetPassword stores a new password hash and ends the account's
+// outstanding password reset links.
 func (db *DB) SetPassword(ctx context.Context, userID uint64, hash string) error {
-	err := db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"password": hash, "updated": db.NowFunc()}).Error
+	now := db.NowFunc()
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"password": hash, "updated": now}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&PasswordReset{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error
+	})
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", userID, err)
 	}
