@@ -276,7 +276,8 @@ func (s *services) readiness() []handlers.Check {
 // process, requests, jobs, queue depth, publish latency, the database pool
 // and, when logs are shipped to OCI Logging, the lines dropped and sent.
 func (s *services) metricsRegistry() *prometheus.Registry {
-	cs := []prometheus.Collector{s.http, s.metrics, worker.NewQueueCollector(s.queue)}
+	cs := []prometheus.Collector{s.http, s.metrics, worker.NewQueueCollector(s.queue),
+		metrics.NewCounterFunc("motando_password_hashes_total", "Password hashes computed (sign-ins, sign-ups, password changes).", models.PasswordHashes)}
 	if sqlDB, err := s.db.DB.DB(); err == nil {
 		cs = append(cs, metrics.NewDB(sqlDB))
 	}

@@ -285,8 +285,8 @@ func TestSigninLimitHoldsUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if checked.Load() > maxFailedSigninsPerEmail || checked.Load()+refused.Load() != 60 {
-		t.Errorf("%d passwords checked and %d refused, want at most %d checked", checked.Load(), refused.Load(), maxFailedSigninsPerEmail)
+	if checked.Load() > MaxFailedSigninsPerEmail || checked.Load()+refused.Load() != 60 {
+		t.Errorf("%d passwords checked and %d refused, want at most %d checked", checked.Load(), refused.Load(), MaxFailedSigninsPerEmail)
 	}
 }
 

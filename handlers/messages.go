@@ -58,9 +58,9 @@ func contactForm(u *models.User, phone string) *form {
 }
 
 // messageCreate sends a buyer's message to the seller of an ad:
-// POST /anuncio/{id}/mensagens. Anonymous visitors may write; an e-mail
-// that has an account must sign in first. A filled honeypot field is
-// accepted and dropped.
+// POST /anuncio/{id}/mensagens. Anonymous visitors may write, with any
+// e-mail: the answer never tells whether it has an account. A filled
+// honeypot field is accepted and dropped.
 func (s *Server) messageCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	page, err := s.publicAd(c)

@@ -28,7 +28,7 @@ func (s *Server) passwordUpdate(c *fiber.Ctx) error {
 	confirm := f.secret(c, "senha_confirmacao")
 	// Guessing the current password is limited like signing in.
 	limitKey := "password:user:" + strconv.FormatUint(u.ID, 10)
-	allowed, _, err := s.limits.Reserve(ctx, limitKey, maxFailedSigninsPerEmail)
+	allowed, _, err := s.limits.Reserve(ctx, limitKey, MaxFailedSigninsPerEmail)
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,13 @@ import (
 	"motando/models"
 )
 
-// Sign-in limits: failed attempts within the limiter's window.
-const (
-	maxFailedSigninsPerEmail = 10
-	maxFailedSigninsPerAddr  = 30
-)
+// MaxFailedSigninsPerEmail is how many sign-ins with a wrong password one
+// e-mail may have within the limiter's window; past it every attempt is
+// answered 429 without checking the password.
+const MaxFailedSigninsPerEmail = 10
+
+// maxFailedSigninsPerAddr is the same limit per client address.
+const maxFailedSigninsPerAddr = 30
 
 // signinShow renders the sign-in form: GET /entrar.
 func (s *Server) signinShow(c *fiber.Ctx) error {
@@ -48,7 +50,7 @@ func (s *Server) signinCreate(c *fiber.Ctx) error {
 	// Every attempt takes its place in both limits before the password is
 	// checked, so that concurrent attempts cannot slip past them.
 	emailKey, addrKey := "signin:email:"+email, "signin:addr:"+c.IP()
-	okEmail, n, err := s.limits.Reserve(ctx, emailKey, maxFailedSigninsPerEmail)
+	okEmail, n, err := s.limits.Reserve(ctx, emailKey, MaxFailedSigninsPerEmail)
 	if err != nil {
 		return err
 	}
@@ -75,7 +77,7 @@ func (s *Server) signinCreate(c *fiber.Ctx) error {
 	u, err := s.db.Authenticate(ctx, email, password)
 	switch {
 	case errors.Is(err, models.ErrBadCredentials):
-		if n >= maxFailedSigninsPerEmail {
+		if n >= MaxFailedSigninsPerEmail {
 			return s.tooMany(c, f)
 		}
 		f.fail("email", "E-mail ou senha incorretos.")

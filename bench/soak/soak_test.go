@@ -42,7 +42,7 @@ func TestSoakShort(t *testing.T) {
 	}
 	sum, err := Run(context.Background(), Options{
 		Binary: bin, MySQL: mc, RedisServer: redisServer, Dir: dir,
-		Duration: 60 * time.Second, KillEvery: 15 * time.Second, Sellers: 3, Browsers: 4, Log: testWriter{t},
+		Duration: 60 * time.Second, KillEvery: 15 * time.Second, Sellers: 3, Browsers: 4, Log: t.Output(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -57,11 +57,4 @@ func TestSoakShort(t *testing.T) {
 	if !sum.OK() {
 		t.Errorf("lost %d, 5xx %d, no answer %d", sum.Lost, sum.Server5xx, sum.NoAnswer)
 	}
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(string(p))
-	return len(p), nil
 }
