@@ -1,0 +1,115 @@
+// Motando: the ad form's photo uploads. The page works without this file.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  // Photo uploads: each chosen file is sent on its own, with its own
+  // progress bar, and replaced by its preview (holding its token) when the
+  // server accepts it. The file input then stays out of the form's submit.
+  function setupUploads(form) {
+    var input = form.querySelector("input[data-upload]");
+    var list = form.querySelector("#photo-list");
+    var submit = form.querySelector("[data-submit]");
+    if (!input || !list) return;
+    input.removeAttribute("name");
+    var inFlight = 0;
+
+    function busy(delta) {
+      inFlight += delta;
+      if (submit) {
+        submit.disabled = inFlight > 0;
+        submit.textContent = inFlight > 0 ? "Enviando fotos…" : submit.dataset.label;
+      }
+    }
+    if (submit) submit.dataset.label = submit.textContent;
+
+    function upload(file) {
+      var item = document.createElement("li");
+      item.className = "photo-item uploading";
+      var name = document.createElement("span");
+      name.className = "photo-name";
+      name.textContent = file.name;
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.setAttribute("aria-label", "Enviando " + file.name);
+      item.appendChild(name);
+      item.appendChild(bar);
+      list.appendChild(item);
+      busy(1);
+
+      var data = new FormData();
+      data.append("foto", file);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", input.dataset.upload);
+      xhr.setRequestHeader("X-CSRF-Token", csrfToken());
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener("load", function () {
+        busy(-1);
+        if (xhr.status === 200) {
+          var tpl = document.createElement("template");
+          tpl.innerHTML = xhr.responseText.trim();
+          item.replaceWith(tpl.content.firstElementChild);
+          return;
+        }
+        item.classList.add("failed");
+        bar.remove();
+        var msg = document.createElement("div");
+        msg.innerHTML = xhr.status === 422 ? xhr.responseText : '<p class="field-error">Não foi possível enviar a foto. Tente de novo.</p>';
+        item.appendChild(msg);
+        var dismiss = document.createElement("button");
+        dismiss.type = "button";
+        dismiss.className = "small";
+        dismiss.textContent = "Fechar";
+        dismiss.addEventListener("click", function () { item.remove(); });
+        item.appendChild(dismiss);
+      });
+      xhr.addEventListener("error", function () {
+        busy(-1);
+        item.classList.add("failed");
+        bar.remove();
+        item.appendChild(document.createTextNode(" Falha de conexão; tente de novo."));
+      });
+      xhr.send(data);
+    }
+
+    input.addEventListener("change", function () {
+      Array.prototype.forEach.call(input.files, upload);
+      input.value = "";
+    });
+
+    // Reorder and remove: the order of the hidden inputs is the order of the
+    // photos; the first is the cover.
+    list.addEventListener("click", function (e) {
+      var btn = e.target.closest("button[data-move]");
+      if (!btn) return;
+      var item = btn.closest(".photo-item");
+      if (btn.dataset.move === "-1" && item.previousElementSibling) {
+        list.insertBefore(item, item.previousElementSibling);
+      } else if (btn.dataset.move === "1" && item.nextElementSibling) {
+        list.insertBefore(item.nextElementSibling, item);
+      }
+      btn.focus();
+    });
+    list.addEventListener("change", function (e) {
+      if (e.target.matches("input[data-remove]") && e.target.checked) {
+        e.target.closest(".photo-item").remove();
+      }
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("form[data-ad-form]").forEach(setupUploads);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
