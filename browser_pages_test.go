@@ -1,0 +1,450 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"motando/fixtures/demo"
+	"motando/models"
+	"motando/models/modelstest"
+)
+
+// axePath is axe-core as `npm ci` in testdata/axe installs it.
+const axePath = "testdata/axe/node_modules/axe-core/axe.min.js"
+
+// screenSize is a browser window the pages are checked at.
+type screenSize struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var screenSizes = []screenSize{
+	{"390", 390, 844, true},
+	{"1366", 1366, 900, false},
+}
+
+// Who a page is visited as.
+const (
+	asVisitor = iota
+	asSeller
+	asAdmin
+)
+
+// sitePage is one page of the route contract, reached by path as someone,
+// optionally brought to a state (a form sent with errors) by act.
+type sitePage struct {
+	name string
+	path string
+	as   int
+	act  chromedp.Action
+}
+
+// pageReport is what the page check reads from a loaded page.
+type pageReport struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	InnerWidth  int      `json:"innerWidth"`
+	Wide        []string `json:"wide"`
+}
+
+// axeViolation is one failed axe-core rule with the elements that fail it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// overflowScript measures the page's width and names the elements that
+// reach past the window, widest first.
+const overflowScript = `(() => {
+	const iw = window.innerWidth;
+	const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+		[...e.classList].map(c => "." + c).join("");
+	const wide = [...document.querySelectorAll("body *")]
+		.map(e => [e, e.getBoundingClientRect()])
+		.filter(([e, r]) => r.width > 0 && (r.right > iw + 0.5 || r.left < -0.5))
+		.sort((a, b) => b[1].width - a[1].width)
+		.slice(0, 8)
+		.map(([e, r]) => name(e) + " (" + Math.round(r.left) + "–" + Math.round(r.right) + " px)");
+	return {scrollWidth: document.documentElement.scrollWidth, innerWidth: iw, wide};
+})()`
+
+// axeScript runs axe-core with the WCAG 2.1 A/AA rules and the best
+// practices, and keeps what a report needs.
+const axeScript = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+	.then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+		nodes: v.nodes.map(n => ({target: n.target, failureSummary: n.failureSummary}))})))`
+
+// consoleLog gathers what a tab reports as broken: CSP refusals, uncaught
+// exceptions and console errors.
+type consoleLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *consoleLog) add(s string) {
+	l.mu.Lock()
+	l.lines = append(l.lines, s)
+	l.mu.Unlock()
+}
+
+// take returns the lines gathered since the last call.
+func (l *consoleLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.lines
+	l.lines = nil
+	return out
+}
+
+// listen starts gathering the tab's console problems.
+func (l *consoleLog) listen(ctx context.Context) {
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *log.EventEntryAdded:
+			if strings.Contains(ev.Entry.Text, "Refused to") {
+				l.add("CSP: " + ev.Entry.Text)
+			}
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				text = d.Exception.Description
+			}
+			l.add(fmt.Sprintf("JS error: %s (%s:%d)", text, d.URL, d.LineNumber))
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type != runtime.APITypeError {
+				return
+			}
+			var parts []string
+			for _, a := range ev.Args {
+				if a.Value != nil {
+					parts = append(parts, string(a.Value))
+				} else {
+					parts = append(parts, a.Description)
+				}
+			}
+			l.add("console.error: " + strings.Join(parts, " "))
+		}
+	})
+}
+
+// pageFixture is the data the pages are shown with.
+type pageFixture struct {
+	seller, admin    demo.Account
+	adID, otherAdID  uint64
+	brandID, modelID uint32
+	sellerConv       uint64
+	buyerToken       string
+	resetToken       string
+	blockedUserID    uint64
+}
+
+// seedPages fills the site in dir with demo ads and gives every page
+// something to show: a seller with ads and conversations (as seller and as
+// buyer, one with an anonymous buyer's private link), an admin who featured
+// and hid ads and blocked an account, a report, and a password-reset link.
+func seedPages(t *testing.T, dir string, env []string) pageFixture {
+	t.Helper()
+	if err := <-startMotando(t, dir, env, "seed", "--ads", "6", "--seed", "7", "--bulk", "40").done; err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	db, err := models.OpenSQLite(filepath.Join(dir, "data", "motando.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+
+	// The seller is the demo account with the most ads.
+	var top struct {
+		UserID uint64
+		N      int
+	}
+	if err := db.Model(&models.Ad{}).Select("user_id, COUNT(*) AS n").Where("listed = ?", true).
+		Group("user_id").Order("n DESC, user_id").Limit(1).Scan(&top).Error; err != nil {
+		t.Fatal(err)
+	}
+	var f pageFixture
+	var ad, other models.Ad
+	if err := db.Where("user_id = ? AND listed = ?", top.UserID, true).Order("id").First(&ad).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Where("user_id <> ? AND listed = ?", top.UserID, true).Order("id").First(&other).Error; err != nil {
+		t.Fatal(err)
+	}
+	f.adID, f.otherAdID, f.brandID, f.modelID = ad.ID, other.ID, ad.BrandID, ad.ModelID
+	seller, err := db.UserByID(ctx, top.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := demo.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		switch {
+		case a.Email == seller.Email:
+			f.seller = a
+		case f.admin.Email == "" && a.Email != seller.Email:
+			f.admin = a
+		}
+	}
+	if f.seller.Email == "" {
+		t.Fatalf("the seller %s is not a demo account", seller.Email)
+	}
+	if err := db.MakeAdmin(ctx, f.admin.Email); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := db.UserByEmail(ctx, f.admin.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// An anonymous buyer writes about the seller's ad and gets an answer.
+	f.buyerToken = "link-privado-do-comprador-para-os-testes-de-paginas"
+	conv, _, err := db.ContactSeller(ctx, &ad, models.Buyer{Name: "Rafael Souza", Email: "rafael.souza@exemplo.com", Phone: "(11) 98765-4321"},
+		"Olá! A moto ainda está à venda? Aceita troca por um carro?", linkHash(f.buyerToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Reply(ctx, conv, models.AuthorSeller, &seller.ID, "Está sim! Troca só por outra moto. Pode vir ver no sábado."); err != nil {
+		t.Fatal(err)
+	}
+	f.sellerConv = conv.ID
+	// The seller asks about someone else's ad.
+	if _, _, err := db.ContactSeller(ctx, &other, models.Buyer{UserID: &seller.ID, Name: f.seller.Name, Email: seller.Email},
+		"Boa tarde, qual o menor preço à vista?", linkHash("link-do-vendedor-como-comprador")); err != nil {
+		t.Fatal(err)
+	}
+
+	// The admin's work, for the dashboard, the lists and the audit.
+	if err := db.SetTopOffer(ctx, admin.ID, ad.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateReport(ctx, &models.Report{AdID: ad.ID, Reason: "dados_falsos", Note: "O ano não confere com as fotos.", ReporterAddr: "203.0.113.7"}); err != nil {
+		t.Fatal(err)
+	}
+	var hidden models.Ad
+	if err := db.Where("user_id = ? AND listed = ? AND id <> ?", top.UserID, true, ad.ID).Order("id").First(&hidden).Error; err == nil {
+		if err := db.HideAd(ctx, admin.ID, hidden.ID, "Fotos de outra moto."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var blocked models.User
+	if err := db.Where("id NOT IN ?", []uint64{seller.ID, admin.ID, other.UserID}).Order("id").First(&blocked).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BlockUser(ctx, admin.ID, blocked.ID, "Anúncios repetidos."); err != nil {
+		t.Fatal(err)
+	}
+	f.blockedUserID = blocked.ID
+
+	if _, err := db.RequestPasswordReset(ctx, seller, resetLinkTTL, func(token string) (string, string) {
+		f.resetToken = token
+		return "Motando: redefinição de senha", "/senha/redefinir/" + token
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// resetLinkTTL is how long the test's password-reset link stays valid.
+const resetLinkTTL = time.Hour
+
+// sitePages is every page of the route contract, with the fixture's ids.
+func sitePages(f pageFixture) []sitePage {
+	ad := strconv.FormatUint(f.adID, 10)
+	brand := strconv.FormatUint(uint64(f.brandID), 10)
+	model := strconv.FormatUint(uint64(f.modelID), 10)
+	return []sitePage{
+		{name: "home", path: "/"},
+		{name: "motos", path: "/motos"},
+		{name: "motos-filtros", path: "/motos?marca=" + brand + "&ano_min=2000&ordem=menor_preco"},
+		{name: "motos-pagina-2", path: "/motos?pagina=2"},
+		{name: "motos-vazia", path: "/motos?q=xyzzyquux"},
+		{name: "anuncio", path: "/anuncio/" + ad},
+		{name: "cadastro", path: "/cadastro"},
+		{name: "cadastro-erros", path: "/cadastro", act: chromedp.Tasks{
+			chromedp.Click(`form[action="/cadastro"] button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.field-error`, chromedp.ByQuery),
+		}},
+		{name: "entrar", path: "/entrar"},
+		{name: "senha-esqueci", path: "/senha/esqueci"},
+		{name: "senha-redefinir", path: "/senha/redefinir/" + f.resetToken},
+		{name: "conversa", path: "/conversa/" + f.buyerToken},
+		{name: "404", path: "/pagina-que-nao-existe"},
+
+		{name: "conta", path: "/conta", as: asSeller},
+		{name: "conta-senha", path: "/conta/senha", as: asSeller},
+		{name: "meus-anuncios", path: "/meus-anuncios", as: asSeller},
+		{name: "anuncio-novo", path: "/anuncios/novo", as: asSeller},
+		{name: "anuncio-editar", path: "/anuncios/" + ad + "/editar", as: asSeller},
+		{name: "anuncio-excluir", path: "/anuncios/" + ad + "/excluir", as: asSeller},
+		{name: "mensagens", path: "/mensagens", as: asSeller},
+		{name: "mensagens-conversa", path: "/mensagens/" + strconv.FormatUint(f.sellerConv, 10), as: asSeller},
+
+		{name: "admin", path: "/admin", as: asAdmin},
+		{name: "admin-catalogo", path: "/admin/catalogo", as: asAdmin},
+		{name: "admin-marca", path: "/admin/catalogo/marcas/" + brand, as: asAdmin},
+		{name: "admin-modelo", path: "/admin/catalogo/modelos/" + model, as: asAdmin},
+		{name: "admin-modelo-excluir", path: "/admin/catalogo/modelos/" + model + "/excluir", as: asAdmin},
+		{name: "admin-modelo-mesclar", path: "/admin/catalogo/modelos/" + model + "/mesclar", as: asAdmin},
+		{name: "admin-anuncios", path: "/admin/anuncios", as: asAdmin},
+		{name: "admin-anuncio", path: "/admin/anuncios/" + ad, as: asAdmin},
+		{name: "admin-usuarios", path: "/admin/usuarios", as: asAdmin},
+		{name: "admin-usuario", path: "/admin/usuarios/" + strconv.FormatUint(f.blockedUserID, 10), as: asAdmin},
+		{name: "admin-filas", path: "/admin/filas", as: asAdmin},
+		{name: "admin-auditoria", path: "/admin/auditoria", as: asAdmin},
+	}
+}
+
+// Every page of the route contract, admin included, at a phone's 390 px
+// and on the desktop: nothing scrolls sideways, axe-core finds no WCAG 2.1
+// A/AA or best-practice violation, and the console shows no CSP refusal
+// nor script error. The phone screenshots go to /tmp/pages.
+func TestBrowserEveryPage(t *testing.T) {
+	axeJS, err := os.ReadFile(axePath)
+	if err != nil {
+		modelstest.Require(t, axePath)
+		t.Skip("axe-core is not installed: run npm ci in testdata/axe")
+	}
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := []string{"MOTANDO_ADDR=" + addr}
+	f := seedPages(t, dir, env)
+	site := startMotando(t, dir, env)
+	defer site.stop()
+	base := "http://" + addr
+	waitForPage(t, base+"/")
+	shots := filepath.Join(os.TempDir(), "pages")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pages := sitePages(f)
+
+	for _, size := range screenSizes {
+		// A browser per size: each has its own time budget.
+		browser := newBrowser(t)
+		tabs := make([]context.Context, 3)
+		logs := make([]*consoleLog, 3)
+		for who := range tabs {
+			tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+			defer cancel()
+			logs[who] = &consoleLog{}
+			logs[who].listen(tab)
+			browse(t, tab, "open a tab at "+size.name,
+				emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile),
+				emulation.SetTouchEmulationEnabled(size.mobile),
+			)
+			tabs[who] = tab
+		}
+		signIn(t, tabs[asSeller], base, f.seller)
+		signIn(t, tabs[asAdmin], base, f.admin)
+
+		for _, p := range pages {
+			t.Run(p.name+"@"+size.name, func(t *testing.T) {
+				tab := tabs[p.as]
+				logs[p.as].take()
+				checkPage(t, tab, base, p, size, axeJS, shots)
+				for _, line := range logs[p.as].take() {
+					t.Errorf("console: %s", line)
+				}
+			})
+		}
+	}
+}
+
+// signIn signs the tab in with the account.
+func signIn(t *testing.T, tab context.Context, base string, a demo.Account) {
+	t.Helper()
+	browse(t, tab, "sign in as "+a.Email,
+		chromedp.Navigate(base+"/entrar"),
+		chromedp.SendKeys("#f-email", a.Email, chromedp.ByQuery),
+		chromedp.SendKeys("#f-senha", a.Password, chromedp.ByQuery),
+		chromedp.Click(`form[action="/entrar"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action="/sair"]`, chromedp.ByQuery),
+	)
+}
+
+// checkPage loads the page in the tab and reports sideways scrolling and
+// axe-core's violations.
+func checkPage(t *testing.T, tab context.Context, base string, p sitePage, size screenSize, axeJS []byte, shots string) {
+	t.Helper()
+	actions := []chromedp.Action{
+		chromedp.Navigate(base + p.path),
+		chromedp.Poll(`document.readyState === "complete"`, nil),
+	}
+	if p.act != nil {
+		actions = append(actions, p.act)
+	}
+	actions = append(actions, chromedp.Poll(`document.readyState === "complete" && `+htmxIdle, nil))
+	browse(t, tab, "load "+p.path, actions...)
+	if size.mobile {
+		var png []byte
+		browse(t, tab, "screenshot", chromedp.FullScreenshot(&png, 100))
+		if err := os.WriteFile(filepath.Join(shots, p.name+"-"+size.name+".png"), png, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+
+	var r pageReport
+	browse(t, tab, "measure", chromedp.Evaluate(overflowScript, &r))
+	if r.ScrollWidth > r.InnerWidth {
+		t.Errorf("scrolls sideways: scrollWidth %d > innerWidth %d; widest elements past the edge:\n\t%s",
+			r.ScrollWidth, r.InnerWidth, strings.Join(r.Wide, "\n\t"))
+	}
+
+	checkAxe(t, tab, axeJS)
+}
+
+// checkAxe runs axe-core on the tab's page (injecting it first when the
+// page has not got it) and reports each violation with its elements.
+func checkAxe(t *testing.T, tab context.Context, axeJS []byte) {
+	t.Helper()
+	var violations []axeViolation
+	awaitPromise := func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+	browse(t, tab, "axe-core",
+		chromedp.Evaluate(`typeof axe === "undefined" ? (0, eval)(`+jsString(string(axeJS))+`) && true : true`, nil),
+		chromedp.Evaluate(axeScript, &violations, awaitPromise),
+	)
+	for _, v := range violations {
+		var nodes []string
+		for _, n := range v.Nodes {
+			target, _ := json.Marshal(n.Target)
+			nodes = append(nodes, string(target)+"\n\t\t"+strings.ReplaceAll(n.Summary, "\n", "\n\t\t"))
+		}
+		t.Errorf("axe %s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, strings.Join(nodes, "\n\t"))
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// linkHash is the stored form of a private conversation link.
+func linkHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
