@@ -21,13 +21,26 @@ func (s *Server) ownAd(c *fiber.Ctx) (*models.Ad, error) {
 	return s.db.OwnedAd(c.UserContext(), currentUser(c).ID, id)
 }
 
-// adEditShow renders the form filled with the ad: GET /anuncios/{id}/editar.
+// adEditShow renders the form filled with the ad, or with the changes kept
+// when the session ended: GET /anuncios/{id}/editar.
 func (s *Server) adEditShow(c *fiber.Ctx) error {
 	ad, err := s.ownAd(c)
 	if err != nil {
 		return err
 	}
-	return s.renderAdForm(c, fiber.StatusOK, s.adFormValues(ad), s.imageItems(ad), ad.ID)
+	d, err := s.loadDraft(c, "/anuncios/"+strconv.FormatUint(ad.ID, 10)+"/editar")
+	if err != nil {
+		return err
+	}
+	if d != nil {
+		f, refs := draftAdForm(d)
+		_, items, err := s.editPhotos(c, ad, f, refs)
+		if err != nil {
+			return err
+		}
+		return s.renderAdForm(c, fiber.StatusOK, f, items, ad.ID, draftRestored)
+	}
+	return s.renderAdForm(c, fiber.StatusOK, s.adFormValues(ad), s.imageItems(ad), ad.ID, "")
 }
 
 // imageItems lists the ad's photos for the form.
@@ -86,7 +99,41 @@ func (s *Server) adUpdate(c *fiber.Ctx) error {
 	u := currentUser(c)
 	ad := &models.Ad{ID: cur.ID, UserID: u.ID}
 	f, refs := s.parseAdForm(c, ad)
+	photos, items, err := s.editPhotos(c, cur, f, refs)
+	if err != nil {
+		return err
+	}
+	var more []string
+	if err := s.storeFormFiles(c, u, f, &more); err != nil {
+		return err
+	}
+	for _, t := range more {
+		photos = append(photos, models.PhotoRef{Token: t})
+		items = append(items, photoItem{Ref: t, Preview: "/anuncios/fotos/" + t})
+	}
+	checkPhotoCount(f, len(photos))
+	if !f.valid() {
+		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, items, cur.ID, "")
+	}
+	needsJob, err := s.db.UpdateAd(c.UserContext(), ad, photos)
+	if errors.Is(err, models.ErrPhotoUnavailable) {
+		f.fail("fotos", photoUnavailable)
+		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, s.imageItems(cur), cur.ID, "")
+	}
+	if err != nil {
+		return err
+	}
+	if needsJob {
+		s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
+	}
+	s.setFlash(c, "Anúncio atualizado.")
+	return redirect(c, "/meus-anuncios")
+}
 
+// editPhotos resolves the edit form's photo references in order: the ad's
+// own images ("i<ID>") and the signed-in user's unused uploads; any other
+// reference fails the photos field.
+func (s *Server) editPhotos(c *fiber.Ctx, cur *models.Ad, f *form, refs []string) ([]models.PhotoRef, []photoItem, error) {
 	existing := map[string]models.Image{}
 	for _, it := range cur.Images {
 		existing["i"+strconv.FormatUint(it.ID, 10)] = it
@@ -97,9 +144,9 @@ func (s *Server) adUpdate(c *fiber.Ctx) error {
 			tokens = append(tokens, r)
 		}
 	}
-	ups, err := s.db.UploadsOf(c.UserContext(), u.ID, tokens)
+	ups, err := s.db.UploadsOf(c.UserContext(), currentUser(c).ID, tokens)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var photos []models.PhotoRef
 	var items []photoItem
@@ -113,34 +160,10 @@ func (s *Server) adUpdate(c *fiber.Ctx) error {
 			items = append(items, it)
 		} else if _, ok := ups[r]; ok {
 			photos = append(photos, models.PhotoRef{Token: r})
-			items = append(items, photoItem{Ref: r, Preview: "/anuncios/fotos/" + r})
+			items = append(items, uploadItems([]string{r})...)
 		} else {
 			f.fail("fotos", photoUnavailable)
 		}
 	}
-	var more []string
-	if err := s.storeFormFiles(c, u, f, &more); err != nil {
-		return err
-	}
-	for _, t := range more {
-		photos = append(photos, models.PhotoRef{Token: t})
-		items = append(items, photoItem{Ref: t, Preview: "/anuncios/fotos/" + t})
-	}
-	checkPhotoCount(f, len(photos))
-	if !f.valid() {
-		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, items, cur.ID)
-	}
-	needsJob, err := s.db.UpdateAd(c.UserContext(), ad, photos)
-	if errors.Is(err, models.ErrPhotoUnavailable) {
-		f.fail("fotos", photoUnavailable)
-		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, s.imageItems(cur), cur.ID)
-	}
-	if err != nil {
-		return err
-	}
-	if needsJob {
-		s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
-	}
-	s.setFlash(c, "Anúncio atualizado.")
-	return redirect(c, "/meus-anuncios")
+	return photos, items, nil
 }

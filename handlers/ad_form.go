@@ -155,20 +155,48 @@ func (s *Server) parseAdForm(c *fiber.Ctx, ad *models.Ad) (*form, []string) {
 
 	ad.SearchText = models.SearchText(b.Name, m.Name, versionName, city.Name, ad.SalesPhrase)
 
+	return f, photoRefs(formValues(c, "fotos"), formValues(c, "remover"))
+}
+
+// photoRefs is the form's photo references in order, without the removed
+// ones, repeats and anything too long to be one.
+func photoRefs(photos, removedRefs []string) []string {
 	removed := map[string]bool{}
-	for _, r := range formValues(c, "remover") {
+	for _, r := range removedRefs {
 		removed[r] = true
 	}
 	var refs []string
 	seen := map[string]bool{}
-	for _, r := range formValues(c, "fotos") {
+	for _, r := range photos {
 		if r != "" && !removed[r] && !seen[r] && len(r) <= 40 {
 			seen[r] = true
 			refs = append(refs, r)
 		}
 	}
-	return f, refs
+	return refs
 }
+
+// draftAdForm refills the ad form from a kept draft; the photo references
+// come back in order, to be checked against the signed-in user's photos.
+func draftAdForm(d *draft) (*form, []string) {
+	f := newForm()
+	for name := range d.Values {
+		switch name {
+		case "fotos", "remover", "opcionais":
+		default:
+			f.Values[name] = d.first(name)
+		}
+	}
+	for _, v := range d.Values["opcionais"] {
+		if models.ChoiceLabel(models.AdOptionals, v) != "" {
+			f.Values["opcional_"+v] = "on"
+		}
+	}
+	return f, photoRefs(d.Values["fotos"], d.Values["remover"])
+}
+
+// draftRestored is what the ad form says once a draft has refilled it.
+const draftRestored = "Pronto: o que você tinha preenchido está de volta. Confira e envie."
 
 // checkPhotoCount fails the photo list when it is empty or too long.
 func checkPhotoCount(f *form, n int) {

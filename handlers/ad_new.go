@@ -11,9 +11,21 @@ import (
 )
 
 // adNewShow renders the empty ad form, the place taken from the seller's
-// profile: GET /anuncios/novo.
+// profile, or the form kept when the session ended: GET /anuncios/novo.
 func (s *Server) adNewShow(c *fiber.Ctx) error {
 	u := currentUser(c)
+	d, err := s.loadDraft(c, "/anuncios/novo")
+	if err != nil {
+		return err
+	}
+	if d != nil {
+		f, refs := draftAdForm(d)
+		tokens, err := s.ownUploads(c, u, f, refs)
+		if err != nil {
+			return err
+		}
+		return s.renderAdForm(c, fiber.StatusOK, f, uploadItems(tokens), 0, draftRestored)
+	}
 	p, err := s.db.ProfileOf(c.UserContext(), u.ID)
 	if err != nil {
 		return err
@@ -27,12 +39,14 @@ func (s *Server) adNewShow(c *fiber.Ctx) error {
 	if p.CityID != nil {
 		f.Values["cidade"] = strconv.FormatUint(uint64(*p.CityID), 10)
 	}
-	return s.renderAdForm(c, fiber.StatusOK, f, nil, 0)
+	return s.renderAdForm(c, fiber.StatusOK, f, nil, 0, "")
 }
 
-// renderAdForm renders the form for a new ad (adID 0) or an edit.
-func (s *Server) renderAdForm(c *fiber.Ctx, status int, f *form, photos []photoItem, adID uint64) error {
+// renderAdForm renders the form for a new ad (adID 0) or an edit, with a
+// notice above it when one is given.
+func (s *Server) renderAdForm(c *fiber.Ctx, status int, f *form, photos []photoItem, adID uint64, notice string) error {
 	data := s.adFormData(f, photos)
+	data["Notice"] = notice
 	data["Title"] = "Anunciar moto — Motando"
 	data["Action"] = "/anuncios/novo"
 	if adID != 0 {
@@ -56,11 +70,11 @@ func (s *Server) adCreate(c *fiber.Ctx) error {
 	}
 	checkPhotoCount(f, len(tokens))
 	if !f.valid() {
-		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, photos, 0)
+		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, photos, 0, "")
 	}
 	if err := s.db.CreateAd(c.UserContext(), ad, tokens); errors.Is(err, models.ErrPhotoUnavailable) {
 		f.fail("fotos", photoUnavailable)
-		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, nil, 0)
+		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, nil, 0, "")
 	} else if err != nil {
 		return err
 	}
@@ -76,9 +90,22 @@ const photoUnavailable = "Uma das fotos não está mais disponível. Envie-a de 
 // returns the tokens in order and the list to show again if the form is
 // refused.
 func (s *Server) collectNewPhotos(c *fiber.Ctx, u *models.User, f *form, refs []string) ([]string, []photoItem, error) {
-	ups, err := s.db.UploadsOf(c.UserContext(), u.ID, refs)
+	tokens, err := s.ownUploads(c, u, f, refs)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := s.storeFormFiles(c, u, f, &tokens); err != nil {
+		return nil, nil, err
+	}
+	return tokens, uploadItems(tokens), nil
+}
+
+// ownUploads keeps, in order, the tokens of the user's unused uploads and
+// fails the photos field for every other one.
+func (s *Server) ownUploads(c *fiber.Ctx, u *models.User, f *form, refs []string) ([]string, error) {
+	ups, err := s.db.UploadsOf(c.UserContext(), u.ID, refs)
+	if err != nil {
+		return nil, err
 	}
 	var tokens []string
 	for _, r := range refs {
@@ -88,14 +115,17 @@ func (s *Server) collectNewPhotos(c *fiber.Ctx, u *models.User, f *form, refs []
 			f.fail("fotos", photoUnavailable)
 		}
 	}
-	if err := s.storeFormFiles(c, u, f, &tokens); err != nil {
-		return nil, nil, err
-	}
+	return tokens, nil
+}
+
+// uploadItems lists uploads for the form, previewed from the temporary
+// bucket.
+func uploadItems(tokens []string) []photoItem {
 	photos := make([]photoItem, len(tokens))
 	for i, t := range tokens {
 		photos[i] = photoItem{Ref: t, Preview: "/anuncios/fotos/" + t}
 	}
-	return tokens, photos, nil
+	return photos
 }
 
 // storeFormFiles stores the photos of a submit made without JavaScript

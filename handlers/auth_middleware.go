@@ -28,6 +28,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 		slog.Warn("session store unavailable", "err", err)
 	case !ok:
 		s.clearSessionCookie(c)
+		c.Locals(localStaleSession, strings.Clone(token))
 	default:
 		u, err := s.db.UserByID(ctx, uid)
 		if errors.Is(err, models.ErrNotFound) || (err == nil && u.BlockedAt != nil) {
@@ -48,6 +49,9 @@ const (
 	localUser    = "user"
 	localSession = "session"
 	localCSRF    = "csrf"
+	// localStaleSession is the session cookie of a browser whose session
+	// has ended.
+	localStaleSession = "stale_session"
 )
 
 // currentUser is the signed-in user, or nil.
@@ -82,7 +86,9 @@ func (s *Server) clearSessionCookie(c *fiber.Ctx) {
 }
 
 // requireUser sends anonymous visitors to the sign-in page, coming back
-// here afterwards.
+// here afterwards. A form sent without a session (it ended while the form
+// was filled) is kept as a draft, and the sign-in leads back to the same
+// form refilled.
 func (s *Server) requireUser(c *fiber.Ctx) error {
 	if currentUser(c) != nil {
 		return c.Next()
@@ -90,6 +96,16 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 	next := c.OriginalURL()
 	if c.Method() != fiber.MethodGet {
 		next = ""
+		if draftRoutes.MatchString(c.Path()) {
+			next = c.Path()
+			key, err := s.keepDraft(c)
+			if err != nil {
+				return err
+			}
+			if key != "" {
+				next += "?" + draftParam + "=" + key
+			}
+		}
 	}
 	target := "/entrar"
 	if next != "" {

@@ -23,7 +23,8 @@ const csrfCookie = "motando_csrf"
 //     and referrers;
 //   - SameSite=Lax cookies.
 //
-// A request that fails is answered 403.
+// A request that fails is answered 403, but for a form kept as a draft
+// whose session has just ended (see staleSessionToken).
 func (s *Server) csrf(c *fiber.Ctx) error {
 	seed := c.Cookies(s.cookieName(csrfCookie))
 	if raw, err := base64.RawURLEncoding.DecodeString(seed); err != nil || len(raw) != 32 {
@@ -50,7 +51,7 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	if given == "" {
 		given = bodyValue(c, "csrf_token")
 	}
-	if !hmac.Equal([]byte(given), []byte(token)) {
+	if !hmac.Equal([]byte(given), []byte(token)) && !s.staleSessionToken(c, given) {
 		return fiber.NewError(fiber.StatusForbidden, "missing or wrong CSRF token")
 	}
 	return c.Next()

@@ -41,7 +41,8 @@ type messageView struct {
 
 // inboxShow lists the signed-in person's conversations, as seller and as
 // buyer, newest first: GET /mensagens and, with one open,
-// GET /mensagens/{id}.
+// GET /mensagens/{id} (its reply refilled from a draft kept when the
+// session ended).
 func (s *Server) inboxShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := currentUser(c)
@@ -56,7 +57,15 @@ func (s *Server) inboxShow(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if thread, err = s.thread(c, conv, role, newForm()); err != nil {
+		f := newForm()
+		d, err := s.loadDraft(c, "/mensagens/"+strconv.FormatUint(conv.ID, 10))
+		if err != nil {
+			return err
+		}
+		if d != nil {
+			f.Values["mensagem"] = d.first("mensagem")
+		}
+		if thread, err = s.thread(c, conv, role, f); err != nil {
 			return err
 		}
 		if err := s.db.MarkRead(ctx, conv.ID, role); err != nil {

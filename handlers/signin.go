@@ -31,7 +31,7 @@ func (s *Server) signinShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderSignin(c *fiber.Ctx, status int, f *form) error {
-	return s.render(c, status, "pages/signin", fiber.Map{"Title": "Entrar — Motando", "Form": f})
+	return s.render(c, status, "pages/signin", fiber.Map{"Title": "Entrar — Motando", "Form": f, "Notice": draftNotice(f.Values["next"])})
 }
 
 // signinCreate checks the e-mail and password and starts a session:

@@ -1,4 +1,5 @@
-// Motando: the ad form's photo uploads. The page works without this file.
+// Motando: the ad form's photo uploads and field errors. The page works
+// without this file.
 (function () {
   "use strict";
 
@@ -16,6 +17,7 @@
     var submit = form.querySelector("[data-submit]");
     if (!input || !list) return;
     input.removeAttribute("name");
+    input.closest(".photos").setAttribute("data-enhanced", "");
     var inFlight = 0;
 
     function busy(delta) {
@@ -52,16 +54,26 @@
       });
       xhr.addEventListener("load", function () {
         busy(-1);
-        if (xhr.status === 200) {
+        var expired = xhr.status === 403 || (xhr.responseURL !== "" && new URL(xhr.responseURL).pathname === "/entrar");
+        if (xhr.status === 200 && !expired) {
           var tpl = document.createElement("template");
           tpl.innerHTML = xhr.responseText.trim();
           item.replaceWith(tpl.content.firstElementChild);
+          clearError(form, "fotos");
           return;
         }
         item.classList.add("failed");
         bar.remove();
-        var msg = document.createElement("div");
-        msg.innerHTML = xhr.status === 422 ? xhr.responseText : '<p class="field-error">Não foi possível enviar a foto. Tente de novo.</p>';
+        var msg = document.createElement("p");
+        msg.className = "field-error";
+        if (xhr.status === 422) {
+          msg = document.createElement("div");
+          msg.innerHTML = xhr.responseText;
+        } else if (expired) {
+          msg.textContent = "Sua sessão expirou. Envie o formulário para entrar de novo (o que você preencheu fica guardado) e depois adicione esta foto outra vez.";
+        } else {
+          msg.textContent = "Não foi possível enviar a foto. Tente de novo.";
+        }
         item.appendChild(msg);
         var dismiss = document.createElement("button");
         dismiss.type = "button";
@@ -104,8 +116,34 @@
     });
   }
 
+  // Field errors: a field's message goes as soon as the field changes; the
+  // server says it again on submit if the value is still wrong.
+  function clearError(form, name) {
+    var error = form.querySelector("#e-" + name);
+    if (error) error.remove();
+    form.querySelectorAll('[name="' + name + '"].invalid').forEach(function (field) {
+      field.classList.remove("invalid");
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+    });
+    var summary = document.querySelector("[data-form-error]");
+    if (summary && !form.querySelector(".field-error")) summary.remove();
+  }
+
+  function setupErrors(form) {
+    function fixed(e) {
+      var name = e.target.name;
+      if (name && e.target.classList.contains("invalid")) clearError(form, name);
+    }
+    form.addEventListener("input", fixed);
+    form.addEventListener("change", fixed);
+  }
+
   function init() {
-    document.querySelectorAll("form[data-ad-form]").forEach(setupUploads);
+    document.querySelectorAll("form[data-ad-form]").forEach(function (form) {
+      setupUploads(form);
+      setupErrors(form);
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
