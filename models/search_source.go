@@ -275,15 +275,20 @@ func SearchNames(c *Catalog, p *Places) search.Names {
 		Models:   make(map[uint32]string, len(c.models)),
 		Versions: make(map[uint32]string, len(c.versions)),
 		Cities:   make(map[uint32]string, len(p.cities)),
+
+		ModelBrand:   make(map[uint32]uint32, len(c.models)),
+		VersionModel: make(map[uint32]uint32, len(c.versions)),
 	}
 	for id, b := range c.brands {
 		n.Brands[id] = b.Name
 	}
 	for id, m := range c.models {
 		n.Models[id] = m.Name
+		n.ModelBrand[id] = m.BrandID
 	}
 	for id, v := range c.versions {
 		n.Versions[id] = v.Name
+		n.VersionModel[id] = v.ModelID
 	}
 	for id, city := range p.cities {
 		n.Cities[id] = city.Name

@@ -44,6 +44,7 @@ type Index struct {
 	typeCodes, colorCodes codes
 	phrases               phraseWords
 	names                 nameWords
+	catalog               catalogTree
 	covers, words         arena // cover keys; phrase word ids
 }
 

@@ -102,9 +102,13 @@ type nameWords []nameRef
 // Names are the names free text matches besides the sales phrase, by id.
 type Names struct {
 	Brands, Models, Versions, Cities map[uint32]string
+	// ModelBrand and VersionModel place each model and version in the
+	// catalog, for suggestions.
+	ModelBrand, VersionModel map[uint32]uint32
 }
 
-// SetNames replaces the catalog and city names free text matches.
+// SetNames replaces the catalog and city names free text matches and
+// suggestions show. The index keeps the maps: they must not change after.
 func (ix *Index) SetNames(n Names) {
 	var refs nameWords
 	for kind, m := range [...]map[uint32]string{nameBrand: n.Brands, nameModel: n.Models, nameVersion: n.Versions, nameCity: n.Cities} {
@@ -115,8 +119,10 @@ func (ix *Index) SetNames(n Names) {
 		}
 	}
 	sort.Slice(refs, func(i, j int) bool { return refs[i].word < refs[j].word })
+	tree := newCatalogTree(n)
 	ix.mu.Lock()
 	ix.names = refs
+	ix.catalog = tree
 	ix.mu.Unlock()
 }
 
