@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"motando/worker"
@@ -9,9 +11,21 @@ import (
 // myAds lists the signed-in user's ads with their live status and counts
 // per status: GET /meus-anuncios.
 func (s *Server) myAds(c *fiber.Ctx) error {
-	ads, err := s.db.AdsOf(c.UserContext(), currentUser(c).ID)
+	cards, counts, err := s.myAdCards(c)
 	if err != nil {
 		return err
+	}
+	return s.render(c, fiber.StatusOK, "pages/my_ads", fiber.Map{
+		"Title": "Meus anúncios — Motando", "Cards": cards, "Counts": counts, "Total": len(cards),
+	})
+}
+
+// myAdCards reads the signed-in user's ads as cards, with how many there
+// are per status.
+func (s *Server) myAdCards(c *fiber.Ctx) ([]adCard, map[string]int, error) {
+	ads, err := s.db.AdsOf(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ads of the signed-in user: %w", err)
 	}
 	cards := make([]adCard, len(ads))
 	counts := map[string]int{}
@@ -19,20 +33,28 @@ func (s *Server) myAds(c *fiber.Ctx) error {
 		cards[i] = s.cardOf(&ads[i])
 		counts[cards[i].StatusClass]++
 	}
-	return s.render(c, fiber.StatusOK, "pages/my_ads", fiber.Map{
-		"Title": "Meus anúncios — Motando", "Cards": cards, "Counts": counts, "Total": len(cards),
-	})
+	return cards, counts, nil
 }
 
 // adStatus answers the owner's card of one ad, which polls itself while the
-// worker has something to do: GET /anuncios/{id}/status.
+// worker has something to do: GET /anuncios/{id}/status. Once the worker is
+// done, the answer also carries the page's counters, which change with it.
 func (s *Server) adStatus(c *fiber.Ctx) error {
 	ad, err := s.ownAd(c)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, fiber.StatusOK, "partials/my_ad_card", fiber.Map{"Card": s.cardOf(ad)})
+	card := s.cardOf(ad)
+	data := fiber.Map{"Card": card}
+	if !card.Pending {
+		cards, counts, err := s.myAdCards(c)
+		if err != nil {
+			return err
+		}
+		data["Counts"], data["Total"] = counts, len(cards)
+	}
+	return s.render(c, fiber.StatusOK, "partials/my_ad_card", data)
 }
 
 // adDeleteShow asks for confirmation: GET /anuncios/{id}/excluir.

@@ -75,14 +75,6 @@ func pagerOf(base string, q url.Values, page int, hasNext bool) pager {
 	return p
 }
 
-// plural writes a count with its noun: "1 anúncio", "1.200 anúncios".
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return thousands(n) + " " + many
-}
-
 // joinAnd joins phrases the Portuguese way: "a, b e c".
 func joinAnd(parts []string) string {
 	if len(parts) < 2 {
@@ -247,7 +239,7 @@ var auditLabels = map[string]string{
 	models.AuditReportsClose:  "Denúncias fechadas",
 	models.AuditUserBlock:     "Conta bloqueada",
 	models.AuditUserUnblock:   "Conta desbloqueada",
-	models.AuditJobRetry:      "Job reenviado",
+	models.AuditJobRetry:      "Trabalho reenviado",
 }
 
 // targetPages are the admin pages of audit targets, by kind.

@@ -44,12 +44,20 @@ func jobTarget(j worker.Job) string {
 	return models.Target(j.Kind, j.ID)
 }
 
+// jobKindName names a job's kind in pt-BR: "Anúncio".
+func jobKindName(kind string) string {
+	if t, ok := jobTargets[kind]; ok {
+		return t[1]
+	}
+	return kind
+}
+
 // adminJobList shows the queue's counts, the dead letters with their errors
 // and the ads waiting for the worker longer than the reconciler's threshold:
 // GET /admin/filas.
 func (s *Server) adminJobList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	data := fiber.Map{"Title": "Filas — Administração", "After": s.reconcileAfter.String()}
+	data := fiber.Map{"Title": "Filas — Administração", "After": duration(s.reconcileAfter)}
 	if st, err := s.queue.Stats(ctx); err != nil {
 		slog.Warn("admin: queue stats unavailable", "err", err)
 	} else {
@@ -62,11 +70,7 @@ func (s *Server) adminJobList(c *fiber.Ctx) error {
 		rows := make([]deadRow, len(dead))
 		for i, d := range dead {
 			target := jobTarget(d.Job)
-			kind := d.Job.Kind
-			if t, ok := jobTargets[kind]; ok {
-				kind = t[1]
-			}
-			rows[i] = deadRow{ID: d.ID, Kind: kind, Target: target, Page: targetPage(target), Reason: d.Reason, FailedAt: d.FailedAt}
+			rows[i] = deadRow{ID: d.ID, Kind: jobKindName(d.Job.Kind), Target: target, Page: targetPage(target), Reason: d.Reason, FailedAt: d.FailedAt}
 		}
 		data["Dead"] = rows
 	}

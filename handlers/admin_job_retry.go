@@ -33,12 +33,13 @@ func (s *Server) adminJobRetry(c *fiber.Ctx) error {
 		}
 		done++
 	}
-	msg := "Nada a reenviar: a lista de falhas mudou. Confira de novo."
+	msg := "Nada a reenviar: a lista de falhas definitivas mudou. Confira de novo."
 	switch {
 	case failed > 0:
-		msg = fmt.Sprintf("%d reenviados; %d não puderam ser reenviados agora. Tente de novo em instantes.", done, failed)
+		msg = plural(int64(done), "trabalho reenviado", "trabalhos reenviados") + "; " +
+			plural(int64(failed), "não pôde ser reenviado agora", "não puderam ser reenviados agora") + ". Tente de novo em instantes."
 	case done > 0:
-		msg = plural(int64(done), "job reenviado.", "jobs reenviados.")
+		msg = plural(int64(done), "trabalho reenviado.", "trabalhos reenviados.")
 	}
 	s.setFlash(c, msg)
 	return redirect(c, "/admin/filas")
@@ -66,5 +67,5 @@ func (s *Server) retryDeadLetter(c *fiber.Ctx, d worker.DeadLetter) error {
 		return fmt.Errorf("remove dead letter %s: %w", d.ID, err)
 	}
 	return s.db.Audit(ctx, actorID(c), models.AuditJobRetry, jobTarget(d.Job),
-		"Reenviou o job "+d.Job.Kind+" que falhou com: "+d.Reason)
+		"Reenviou o trabalho de "+jobKindName(d.Job.Kind)+" que falhou com: "+d.Reason)
 }

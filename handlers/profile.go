@@ -82,8 +82,7 @@ func (s *Server) renderProfile(c *fiber.Ctx, status int, f *form) error {
 func (s *Server) profileUpdate(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := newForm()
-	name := f.text(c, "nome", 200)
-	f.required("nome", "Informe o seu nome.")
+	name := f.name(c, "nome")
 	p := &models.Profile{
 		Address:                   f.text(c, "endereco", 1000),
 		Neighborhood:              f.text(c, "bairro", 100),

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -49,6 +50,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"cardsHTML":      cardsHTML,
 		"facetsHTML":     facetsHTML,
 		"money":          money,
+		"plural":         pluralAny,
+		"shorten":        shorten,
 		"km":             func(n int) string { return thousands(int64(n)) + " km" },
 		"localTime":      func(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") },
 		"localDate":      func(t time.Time) string { return t.In(brasilia).Format("02/01/2006") },
@@ -87,9 +90,64 @@ func thousands(n int64) string {
 	return b.String()
 }
 
-// money formats an amount in cents as "R$ 12.345,67".
+// money formats an amount in centavos as Brazilians write prices: whole
+// reais without cents ("R$ 14.500"), cents only when there are some
+// ("R$ 14.500,50").
 func money(cents int64) string {
-	return "R$ " + thousands(cents/100) + "," + strconv.FormatInt(100+cents%100, 10)[1:]
+	reais := "R$ " + thousands(cents/100)
+	if cents%100 == 0 {
+		return reais
+	}
+	return reais + "," + strconv.FormatInt(100+cents%100, 10)[1:]
+}
+
+// plural writes a count with its noun: "1 anúncio", "1.200 anúncios".
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// pluralAny is plural for templates, whose counts come as any integer type.
+func pluralAny(n any, one, many string) (string, error) {
+	switch v := n.(type) {
+	case int:
+		return plural(int64(v), one, many), nil
+	case int64:
+		return plural(v, one, many), nil
+	case uint64:
+		return plural(int64(v), one, many), nil
+	}
+	return "", fmt.Errorf("plural: %T is not a count", n)
+}
+
+// duration writes a span of time the Brazilian way, to the minute past
+// an hour: "45 s", "2 min", "1 h 5 min", "3 dias".
+func duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d.Seconds())) + " s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	case d < 48*time.Hour:
+		h, m := int(d.Hours()), int(d.Minutes())%60
+		if m == 0 {
+			return strconv.Itoa(h) + " h"
+		}
+		return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
+	}
+	return strconv.Itoa(int(d.Hours()/24)) + " dias"
+}
+
+// shorten cuts s to at most n characters, ending a cut text with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 // dict builds a map from key/value pairs, to pass several values to a

@@ -31,7 +31,7 @@ func (s *Server) renderSignup(c *fiber.Ctx, status int, f *form) error {
 // signupCreate registers an account and signs it in: POST /cadastro.
 func (s *Server) signupCreate(c *fiber.Ctx) error {
 	f := newForm()
-	name := f.text(c, "nome", 200)
+	name := f.name(c, "nome")
 	email := models.NormalizeEmail(f.text(c, "email", 254))
 	f.Values["email"] = email
 	password := f.secret(c, "senha")
@@ -41,10 +41,6 @@ func (s *Server) signupCreate(c *fiber.Ctx) error {
 	cityID := f.text(c, "cidade", 10)
 	next := localTarget(f.text(c, "next", 500))
 
-	f.required("nome", "Informe o seu nome.")
-	if len([]rune(name)) == 1 {
-		f.fail("nome", "Informe o seu nome completo.")
-	}
 	if !validEmail(email) {
 		f.fail("email", "Informe um e-mail válido, como nome@exemplo.com.br.")
 	}
@@ -83,7 +79,7 @@ func (s *Server) signupCreate(c *fiber.Ctx) error {
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}
-	s.setFlash(c, "Conta criada. Bem-vindo ao Motando, "+u.FirstName()+"!")
+	s.setFlash(c, "Conta criada. Bem-vindo ao Motando, "+shorten(u.FirstName(), maxNameWord)+"!")
 	if next == "" {
 		next = "/"
 	}

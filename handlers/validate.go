@@ -6,7 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
 )
@@ -97,6 +100,10 @@ var commonPasswords = map[string]bool{
 func passwordProblem(password, email string) string {
 	n := utf8.RuneCountInString(password)
 	switch {
+	case password == "":
+		return "Informe uma senha."
+	case strings.TrimSpace(password) == "":
+		return "A senha não pode ser feita só de espaços."
 	case n < 10:
 		return "A senha precisa ter pelo menos 10 caracteres."
 	case n > 128:
@@ -107,6 +114,51 @@ func passwordProblem(password, email string) string {
 		return "A senha não pode ser o seu e-mail nem contê-lo."
 	}
 	return ""
+}
+
+const (
+	// maxNameLen is the longest name a person may give, in characters.
+	maxNameLen = 80
+	// maxNameWord is the longest word of a name, in characters: real
+	// names stay far below it, and a longer word breaks every line that
+	// shows it.
+	maxNameWord = 30
+)
+
+// personName tidies the name a person gives (single spaces between the
+// words) and returns it with why it is refused, or "".
+func personName(raw string) (string, string) {
+	name := strings.Join(strings.Fields(raw), " ")
+	switch {
+	case name == "":
+		return name, "Informe o seu nome."
+	case utf8.RuneCountInString(name) > maxNameLen:
+		return name, "Use no máximo " + itoa(maxNameLen) + " caracteres."
+	case strings.ContainsFunc(name, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+	}):
+		return name, "O nome tem caracteres invisíveis ou de controle. Escreva-o de novo."
+	case !strings.ContainsFunc(name, unicode.IsLetter):
+		return name, "Escreva o seu nome com letras."
+	case utf8.RuneCountInString(name) == 1:
+		return name, "Informe o seu nome completo."
+	}
+	for _, w := range strings.Fields(name) {
+		if utf8.RuneCountInString(w) > maxNameWord {
+			return name, "Separe com espaços as palavras do nome."
+		}
+	}
+	return name, ""
+}
+
+// name reads a person's name field, tidied, and fails it when refused.
+func (f *form) name(c *fiber.Ctx, field string) string {
+	name, problem := personName(f.text(c, field, 200))
+	f.Values[field] = name
+	if problem != "" {
+		f.fail(field, problem)
+	}
+	return name
 }
 
 // containsEmail tells whether the password is the e-mail, or carries its
