@@ -207,6 +207,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get("/", s.homeShow)
 	app.Get("/motos", s.searchShow)
+	app.Get("/sugestoes", s.suggestionList)
 	app.Get("/sitemap.xml", s.sitemap)
 	app.Get("/robots.txt", s.robots)
 	app.Get("/catalogo/modelos", s.catalogModels)
