@@ -16,7 +16,7 @@ func TestHomePage(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("status %d", status)
 		}
-		mustContain(t, body, `<html lang="pt-BR">`, "Encontre sua moto", ">Harley Davidson</option>", ">São Paulo</option>")
+		mustContain(t, body, `<html lang="pt-BR">`, "Encontre sua moto", ">Harley-Davidson</option>", ">São Paulo</option>")
 
 		status, _ = get(t, app, "/nao-existe")
 		if status != 404 {

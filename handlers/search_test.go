@@ -105,7 +105,7 @@ func TestSearchFiltersAndOrders(t *testing.T) {
 		address := c.model("Suzuki", "Address/AG")
 		var harleyModel models.Model
 		var harley models.Brand
-		db.Where("brand = ?", "Harley Davidson").First(&harley)
+		db.Where("brand = ?", "Harley-Davidson").First(&harley)
 		db.Where("brand_id = ?", harley.ID).First(&harleyModel)
 
 		a := listed(t, db, owner, cb, sp, campinas, func(ad *models.Ad) {
