@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -59,6 +60,7 @@ type sitePage struct {
 type pageReport struct {
 	ScrollWidth int      `json:"scrollWidth"`
 	InnerWidth  int      `json:"innerWidth"`
+	Width       int      `json:"width"` // the screen's
 	Wide        []string `json:"wide"`
 }
 
@@ -74,18 +76,25 @@ type axeViolation struct {
 }
 
 // overflowScript measures the page's width and names the elements that
-// reach past the window, widest first.
+// reach past the screen, farthest first. The screen's width counts, not the
+// window's: a phone widens its layout to a page that does not fit.
 const overflowScript = `(() => {
-	const iw = window.innerWidth;
+	const width = Math.min(screen.width, window.innerWidth);
 	const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
 		[...e.classList].map(c => "." + c).join("");
+	// How far right an element or its overflowing content reaches.
+	const reach = e => {
+		const r = e.getBoundingClientRect();
+		return getComputedStyle(e).overflowX === "visible" ? Math.max(r.right, r.left + e.scrollWidth) : r.right;
+	};
 	const wide = [...document.querySelectorAll("body *")]
-		.map(e => [e, e.getBoundingClientRect()])
-		.filter(([e, r]) => r.width > 0 && (r.right > iw + 0.5 || r.left < -0.5))
-		.sort((a, b) => b[1].width - a[1].width)
+		.filter(e => e.getClientRects().length > 0)
+		.map(e => [e, reach(e)])
+		.filter(([e, right]) => right > width + 0.5)
+		.sort((a, b) => b[1] - a[1])
 		.slice(0, 8)
-		.map(([e, r]) => name(e) + " (" + Math.round(r.left) + "–" + Math.round(r.right) + " px)");
-	return {scrollWidth: document.documentElement.scrollWidth, innerWidth: iw, wide};
+		.map(([e, right]) => name(e) + " (to " + Math.round(right) + " px)");
+	return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, width, wide};
 })()`
 
 // axeScript runs axe-core with the WCAG 2.1 A/AA rules and the best
@@ -121,7 +130,10 @@ func (l *consoleLog) listen(ctx context.Context) {
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *log.EventEntryAdded:
-			if strings.Contains(ev.Entry.Text, "Refused to") {
+			// Chromium words a refusal "Refused to …" or "… violates the
+			// following Content Security Policy directive …".
+			if ev.Entry.Source == log.SourceSecurity || strings.Contains(ev.Entry.Text, "Refused to") ||
+				strings.Contains(ev.Entry.Text, "Content Security Policy") {
 				l.add("CSP: " + ev.Entry.Text)
 			}
 		case *runtime.EventExceptionThrown:
@@ -342,31 +354,29 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 	pages := sitePages(f)
 
+	accounts := map[int]demo.Account{asSeller: f.seller, asAdmin: f.admin}
 	for _, size := range screenSizes {
-		// A browser per size: each has its own time budget.
-		browser := newBrowser(t)
-		tabs := make([]context.Context, 3)
-		logs := make([]*consoleLog, 3)
-		for who := range tabs {
-			tab, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-			defer cancel()
-			logs[who] = &consoleLog{}
-			logs[who].listen(tab)
-			browse(t, tab, "open a tab at "+size.name,
-				emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile),
-				emulation.SetTouchEmulationEnabled(size.mobile),
-			)
-			tabs[who] = tab
-		}
-		signIn(t, tabs[asSeller], base, f.seller)
-		signIn(t, tabs[asAdmin], base, f.admin)
-
+		// A browser per size: each has its own time budget. The pages are
+		// grouped by who visits them: the visitor's first, then the
+		// seller's, then the admin's.
+		tab := newBrowser(t)
+		logs := &consoleLog{}
+		logs.listen(tab)
+		browse(t, tab, "set the window to "+size.name,
+			emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile).
+				WithScreenWidth(size.width).WithScreenHeight(size.height),
+			emulation.SetTouchEmulationEnabled(size.mobile),
+		)
+		as := asVisitor
 		for _, p := range pages {
+			if p.as != as {
+				as = p.as
+				signIn(t, tab, base, accounts[as])
+			}
 			t.Run(p.name+"@"+size.name, func(t *testing.T) {
-				tab := tabs[p.as]
-				logs[p.as].take()
+				logs.take()
 				checkPage(t, tab, base, p, size, axeJS, shots)
-				for _, line := range logs[p.as].take() {
+				for _, line := range logs.take() {
 					t.Errorf("console: %s", line)
 				}
 			})
@@ -374,10 +384,11 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 }
 
-// signIn signs the tab in with the account.
+// signIn signs the tab in with the account, in place of whoever was.
 func signIn(t *testing.T, tab context.Context, base string, a demo.Account) {
 	t.Helper()
 	browse(t, tab, "sign in as "+a.Email,
+		network.ClearBrowserCookies(),
 		chromedp.Navigate(base+"/entrar"),
 		chromedp.SendKeys("#f-email", a.Email, chromedp.ByQuery),
 		chromedp.SendKeys("#f-senha", a.Password, chromedp.ByQuery),
@@ -409,9 +420,9 @@ func checkPage(t *testing.T, tab context.Context, base string, p sitePage, size 
 
 	var r pageReport
 	browse(t, tab, "measure", chromedp.Evaluate(overflowScript, &r))
-	if r.ScrollWidth > r.InnerWidth {
-		t.Errorf("scrolls sideways: scrollWidth %d > innerWidth %d; widest elements past the edge:\n\t%s",
-			r.ScrollWidth, r.InnerWidth, strings.Join(r.Wide, "\n\t"))
+	if r.ScrollWidth > r.InnerWidth || r.InnerWidth > r.Width {
+		t.Errorf("scrolls sideways: scrollWidth %d, innerWidth %d on a %d px screen; widest elements past the edge:\n\t%s",
+			r.ScrollWidth, r.InnerWidth, r.Width, strings.Join(r.Wide, "\n\t"))
 	}
 
 	checkAxe(t, tab, axeJS)
