@@ -8,8 +8,10 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"motando/static"
 )
@@ -24,10 +26,15 @@ type assets struct {
 
 type asset struct {
 	body        []byte
+	br, gz      []byte // the body compressed, when that makes it smaller
 	contentType string
 }
 
-func loadAssets() (*assets, error) {
+// loadAssets reads the static files once per process: they are embedded,
+// so every application serves the same ones.
+var loadAssets = sync.OnceValues(readAssets)
+
+func readAssets() (*assets, error) {
 	a := &assets{byName: map[string]string{}, byFingerprint: map[string]asset{}}
 	err := fs.WalkDir(static.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, ".go") {
@@ -45,13 +52,35 @@ func loadAssets() (*assets, error) {
 			ct = "application/octet-stream"
 		}
 		a.byName[p] = fp
-		a.byFingerprint[fp] = asset{body: body, contentType: ct}
+		f := asset{body: body, contentType: ct}
+		if compressible(ct) {
+			f.br = smaller(fasthttp.AppendBrotliBytesLevel(nil, body, fasthttp.CompressBrotliBestCompression), body)
+			f.gz = smaller(fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressBestCompression), body)
+		}
+		a.byFingerprint[fp] = f
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
 	}
 	return a, nil
+}
+
+// compressible tells whether files of a content type shrink when
+// compressed: text, scripts, JSON, XML and SVG (not photos or fonts, which
+// are compressed already).
+func compressible(contentType string) bool {
+	return strings.HasPrefix(contentType, "text/") ||
+		strings.Contains(contentType, "javascript") || strings.Contains(contentType, "json") ||
+		strings.Contains(contentType, "xml")
+}
+
+// smaller returns packed when it is smaller than plain, else nil.
+func smaller(packed, plain []byte) []byte {
+	if len(packed) >= len(plain) {
+		return nil
+	}
+	return packed
 }
 
 // url returns the fingerprinted URL of a static file; a missing file is a
@@ -64,7 +93,8 @@ func (a *assets) url(name string) (string, error) {
 	return "/static/" + fp, nil
 }
 
-// assetShow serves a fingerprinted static file with a one-year cache.
+// assetShow serves a fingerprinted static file with a one-year cache,
+// compressed when the browser accepts it.
 func (s *Server) assetShow(c *fiber.Ctx) error {
 	f, ok := s.assets.byFingerprint[c.Params("*")]
 	if !ok {
@@ -72,5 +102,18 @@ func (s *Server) assetShow(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, f.contentType)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	if f.br == nil && f.gz == nil {
+		return c.Send(f.body)
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	accept := &c.Request().Header
+	switch {
+	case f.br != nil && accept.HasAcceptEncoding("br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(f.br)
+	case f.gz != nil && accept.HasAcceptEncoding("gzip"):
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(f.gz)
+	}
 	return c.Send(f.body)
 }

@@ -7,10 +7,12 @@ import (
 	"cmp"
 	"context"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/template/html/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -189,6 +191,12 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 	app.Server().ContinueHandler = continueWithin
 	app.Use(s.observe, recover.New(), s.bodyLimit)
 	app.Use(securityHeaders(cfg.Production))
+	// Pages, partials, JSON, XML and SVG go out compressed (brotli or
+	// gzip, as the browser accepts); photos are compressed already, and
+	// the static files carry their compressed bodies ready (assetShow).
+	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool {
+		return strings.HasPrefix(c.Path(), "/media/")
+	}}))
 	app.Get("/healthz", s.healthCheck)
 	app.Get("/readyz", s.readyCheck) // /metrics: on the operations listener only
 	if site {
