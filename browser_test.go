@@ -300,7 +300,7 @@ func TestBrowserSearch(t *testing.T) {
 		chromedp.SendKeys("#f-q", "honda", chromedp.ByQuery),
 		chromedp.Click(`.search-filters button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.chips`, chromedp.ByQuery), // only the results of a search have chips
-		chromedp.WaitVisible(`//p[@class="count"]`),
+		chromedp.WaitVisible(`#contagem`, chromedp.ByQuery),
 		chromedp.Evaluate(`location.href`, &plainURL),
 		chromedp.Evaluate(cardIDs, &plainIDs),
 	)

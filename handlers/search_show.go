@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
@@ -28,9 +26,12 @@ type facetGroup struct {
 }
 
 // searchShow is the search and listing: GET /motos. With htmx it answers
-// the results partial; a pasted URL, a history restore or a browser without
-// JavaScript get the whole page around the same partial. Every search is
-// answered by the in-memory index.
+// the results and, out of band, every part of the page that follows the
+// search (the heading, the title, the form's fields and counts), so that
+// whatever changed the search — a field, a facet, a chip, a page — the
+// page says what the address says. A pasted URL, a history restore or a
+// browser without JavaScript get the whole page. Every search is answered
+// by the in-memory index.
 func (s *Server) searchShow(c *fiber.Ctx) error {
 	if err := s.searchReady(c); err != nil {
 		return err
@@ -41,33 +42,39 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	q := s.parseSearch(raw)
 	data := s.searchResults(q)
-	var buf bytes.Buffer
-	if err := s.views.Render(&buf, "partials/search_results", data); err != nil {
-		return err
-	}
+	s.addSearchForm(data, q)
+	heading := s.searchTitle(q)
+	data["Heading"], data["Title"] = heading, heading+" — Motando"
 	c.Vary("HX-Request")
 	if isPartial(c) {
 		// The address bar shows the search's canonical URL, not the form's
 		// every (empty) field.
-		pushed := q.url()
-		if q.Page > 1 {
-			pushed = q.url("pagina", strconv.Itoa(q.Page))
-		}
-		c.Set("HX-Push-Url", pushed)
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.Send(buf.Bytes())
+		c.Set("HX-Push-Url", data["URL"].(string))
+		data["OOB"] = true
+		return s.render(c, fiber.StatusOK, "partials/search_update", data)
 	}
+	data["Description"] = "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem."
+	return s.render(c, fiber.StatusOK, "pages/search", data)
+}
+
+// addSearchForm adds what the search form shows for q: the choices of
+// every field (the models of the chosen brand, the cities of the chosen
+// state) and how many filters are on.
+func (s *Server) addSearchForm(data fiber.Map, q *searchQuery) {
 	cat := s.catalog.Load()
-	heading := s.searchTitle(q)
-	return s.render(c, fiber.StatusOK, "pages/search", fiber.Map{
-		"Title": heading + " — Motando", "Heading": heading, "Total": data["Total"],
-		"Description": "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem.",
-		"Results":     template.HTML(buf.Bytes()), //nolint:gosec // rendered by html/template above
-		"Values":      q.Values, "Order": q.Order, "Orders": searchOrders,
-		"Brands": cat.Brands, "States": s.places.States,
-		"Models": cat.Models(q.Filter.BrandID), "Cities": s.places.Cities(q.Filter.StateID),
-		"Types": models.AdTypes, "Colors": models.AdColors,
-	})
+	data["Brands"], data["Models"] = cat.Brands, cat.Models(q.Filter.BrandID)
+	if q.Filter.ModelID != 0 {
+		data["Versions"] = cat.Versions(q.Filter.ModelID)
+	}
+	data["States"], data["Cities"] = s.places.States, s.places.Cities(q.Filter.StateID)
+	data["Types"], data["Colors"] = models.AdTypes, models.AdColors
+	active := 0
+	for _, name := range searchParams {
+		if name != "q" && name != "ordem" && name != "pagina" && q.Values.Get(name) != "" {
+			active++
+		}
+	}
+	data["Active"] = active
 }
 
 // searchReady answers 503, to be retried in a moment, while the search
@@ -117,10 +124,14 @@ func (s *Server) searchResults(q *searchQuery) fiber.Map {
 		res = s.index.Search(q.Filter, q.Order, (q.Page-1)*pageSize, pageSize, true)
 	}
 	cards := s.docCards(res.Docs)
+	here := q.url()
+	if q.Page > 1 {
+		here = q.url("pagina", strconv.Itoa(q.Page))
+	}
 	data := fiber.Map{
 		"Query": q, "Values": q.Values, "Cards": cards, "Total": int64(res.Total), "Notes": q.Notes, "Chips": q.Chips,
 		"Facets": s.facetGroups(q, &res.Facets), "Page": q.Page, "Pages": pages,
-		"Order": q.Order, "Orders": searchOrders,
+		"Order": q.Order, "Orders": searchOrders, "URL": here,
 	}
 	if q.Page > 1 {
 		data["PrevURL"] = q.url("pagina", strconv.Itoa(q.Page-1))
