@@ -20,6 +20,7 @@ type galleryPhoto struct {
 	ThumbW, ThumbH int
 	LargeW, LargeH int
 	Index          int
+	Srcset         string // both variants, for the browser to choose
 }
 
 // publicAd reads the ad named by :id if the visitor may see it: a listed,
@@ -82,8 +83,10 @@ func (s *Server) renderAdPage(c *fiber.Ctx, status int, page *models.AdPage, con
 	public := isPublic(ad)
 	photos := make([]galleryPhoto, len(ad.Images))
 	for i, img := range ad.Images {
-		photos[i] = galleryPhoto{Thumb: s.store.PublicURL(img.ThumbKey), Large: s.store.PublicURL(img.LargeKey),
+		p := galleryPhoto{Thumb: s.store.PublicURL(img.ThumbKey), Large: s.store.PublicURL(img.LargeKey),
 			ThumbW: img.ThumbWidth, ThumbH: img.ThumbHeight, LargeW: img.LargeWidth, LargeH: img.LargeHeight, Index: i}
+		p.Srcset = p.Thumb + " " + strconv.Itoa(p.ThumbW) + "w, " + p.Large + " " + strconv.Itoa(p.LargeW) + "w"
+		photos[i] = p
 	}
 	current := 0
 	if n, err := strconv.Atoi(c.Query("foto")); err == nil && n >= 0 && n < len(photos) {
@@ -104,7 +107,7 @@ func (s *Server) renderAdPage(c *fiber.Ctx, status int, page *models.AdPage, con
 		"Photos":      photos,
 		"Current":     current,
 		"Specs":       s.specsOf(ad, card),
-		"Seller":      s.sellerOf(page),
+		"Seller":      s.sellerOf(page, card, canonical),
 		"Owner":       owner,
 		"Public":      public,
 		"Share":       shareLinks(canonical, card.Title+" "+card.Years+" por "+card.Price),
@@ -113,6 +116,7 @@ func (s *Server) renderAdPage(c *fiber.Ctx, status int, page *models.AdPage, con
 		"AdID":        ad.ID,
 		"Reasons":     reportReasons,
 		"ReportForm":  newForm(),
+		"Similar":     s.similarAds(ad),
 	}
 	if len(photos) > 0 {
 		data["OGImage"] = absoluteURL(s.baseURL, photos[0].Large)
@@ -166,12 +170,13 @@ type seller struct {
 	MemberSince string
 	Phone       string // only when the seller allows it
 	PhoneDigits string // for the tel: link
-	WhatsApp    string // wa.me number, only when the seller allows it
+	WhatsApp    string // wa.me address with a first message, only when the seller allows it
 }
 
 var months = [...]string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"}
 
-func (s *Server) sellerOf(p *models.AdPage) seller {
+// sellerOf is the seller's card of the ad whose card and address are given.
+func (s *Server) sellerOf(p *models.AdPage, card adCard, pageURL string) seller {
 	out := seller{Name: p.Seller.Fullname,
 		MemberSince: months[p.Seller.Created.In(brasilia).Month()-1] + " de " + strconv.Itoa(p.Seller.Created.In(brasilia).Year())}
 	if p.Profile.CityID != nil {
@@ -183,7 +188,9 @@ func (s *Server) sellerOf(p *models.AdPage) seller {
 	if p.Profile.ShowTelephoneClassifiedad && p.Profile.Telephone != "" {
 		out.Phone, out.PhoneDigits = formatPhone(p.Profile.Telephone), p.Profile.Telephone
 		if p.Profile.AuthzWhatsapp && len(p.Profile.Telephone) == 11 {
-			out.WhatsApp = "55" + p.Profile.Telephone
+			text := "Olá! Vi no Motando o anúncio da " + card.Title + " " + card.Years + " por " + card.Price +
+				" e tenho interesse. Ainda está disponível? " + pageURL
+			out.WhatsApp = "https://wa.me/55" + p.Profile.Telephone + "?text=" + strings.ReplaceAll(url.QueryEscape(text), "+", "%20")
 		}
 	}
 	return out

@@ -4,7 +4,8 @@ package static
 
 import "embed"
 
-// FS is the static file tree: css/, js/ (htmx vendored) and img/.
+// FS is the static file tree: css/, js/ (htmx vendored), img/ and vendor/
+// (third-party libraries with their licences).
 //
-//go:embed css js img
+//go:embed css js img vendor
 var FS embed.FS
