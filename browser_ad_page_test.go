@@ -186,8 +186,8 @@ func counterIs(n int) string {
 }
 
 // checkLightbox opens the lightbox from the main photo, swipes to the
-// second photo, goes to the third with the right arrow and closes with
-// Escape.
+// second photo, goes to the third with the right arrow, zooms in and
+// closes with Escape.
 func checkLightbox(t *testing.T, tab context.Context, size screenSize, axeJS []byte, axeErr error) {
 	t.Helper()
 	var width, height float64
@@ -233,6 +233,10 @@ func checkLightbox(t *testing.T, tab context.Context, size screenSize, axeJS []b
 			t.Errorf("axe %s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, nodes)
 		}
 	}
+	browse(t, tab, "the zoom button zooms in",
+		chromedp.Click(".pswp__button--zoom", chromedp.ByQuery),
+		chromedp.WaitVisible(".pswp--zoomed-in", chromedp.ByQuery),
+	)
 	var png []byte
 	browse(t, tab, "screenshot of the lightbox", chromedp.CaptureScreenshot(&png))
 	os.WriteFile(filepath.Join(os.TempDir(), "adpage-lightbox-"+size.name+".png"), png, 0o644)
