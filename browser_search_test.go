@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -196,4 +197,34 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The home page on a phone costs little before the person scrolls: at most
+// 150 KB over the wire, compressed, everything it loads counted.
+func TestBrowserHomeIsLightOnAPhone(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	env := []string{"MOTANDO_ADDR=" + addr}
+	if err := <-startMotando(t, dir, env, "seed", "--bulk", "100", "--seed", "7").done; err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	site := startMotando(t, dir, env)
+	defer site.stop()
+	base := "http://" + addr
+	waitForPage(t, base+"/")
+
+	ctx := newBrowser(t)
+	var total float64
+	var resources []string
+	browse(t, ctx, "open the home page on a phone", screens[0].emulate(),
+		chromedp.Navigate(base+"/"), chromedp.Poll(`document.readyState === "complete"`, nil),
+		chromedp.Sleep(time.Second), // lazy images near the fold start loading after the load event
+		chromedp.Evaluate(`performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))
+			.reduce((n, e) => n + e.transferSize, 0)`, &total),
+		chromedp.Evaluate(`performance.getEntriesByType("resource").map(e => e.name.replace(location.origin, "") + " " + e.transferSize + " " + (e.encodedBodySize < e.decodedBodySize ? "compressed" : "as is"))`, &resources),
+	)
+	if total > 150_000 {
+		t.Errorf("the home page on a phone loads %.0f bytes before scrolling, want at most 150,000:\n%s", total, strings.Join(resources, "\n"))
+	}
+	t.Logf("%.0f bytes:\n%s", total, strings.Join(resources, "\n"))
 }
