@@ -75,8 +75,8 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
-// overflowScript measures the page's width and names the elements that
-// reach past the screen, farthest first. The screen's width counts, not the
+// overflowScript measures the page's width and names the innermost
+// elements that reach past the screen, farthest first. The screen's width counts, not the
 // window's: a phone widens its layout to a page that does not fit.
 const overflowScript = `(() => {
 	const width = Math.min(screen.width, window.innerWidth);
@@ -87,13 +87,16 @@ const overflowScript = `(() => {
 		const r = e.getBoundingClientRect();
 		return getComputedStyle(e).overflowX === "visible" ? Math.max(r.right, r.left + e.scrollWidth) : r.right;
 	};
-	const wide = [...document.querySelectorAll("body *")]
+	const over = new Map([...document.querySelectorAll("body *")]
 		.filter(e => e.getClientRects().length > 0)
 		.map(e => [e, reach(e)])
-		.filter(([e, right]) => right > width + 0.5)
+		.filter(([e, right]) => right > width + 0.5));
+	// The innermost ones are the culprits: their ancestors only stretch.
+	const wide = [...over]
+		.filter(([e]) => ![...e.querySelectorAll("*")].some(d => over.has(d)))
 		.sort((a, b) => b[1] - a[1])
 		.slice(0, 8)
-		.map(([e, right]) => name(e) + " (to " + Math.round(right) + " px)");
+		.map(([e, right]) => name(e.parentElement) + " > " + name(e) + " (to " + Math.round(right) + " px)");
 	return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, width, wide};
 })()`
 
@@ -421,7 +424,7 @@ func checkPage(t *testing.T, tab context.Context, base string, p sitePage, size 
 	var r pageReport
 	browse(t, tab, "measure", chromedp.Evaluate(overflowScript, &r))
 	if r.ScrollWidth > r.InnerWidth || r.InnerWidth > r.Width {
-		t.Errorf("scrolls sideways: scrollWidth %d, innerWidth %d on a %d px screen; widest elements past the edge:\n\t%s",
+		t.Errorf("scrolls sideways: scrollWidth %d, innerWidth %d on a %d px screen; elements past the edge:\n\t%s",
 			r.ScrollWidth, r.InnerWidth, r.Width, strings.Join(r.Wide, "\n\t"))
 	}
 
