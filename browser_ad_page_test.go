@@ -233,13 +233,13 @@ func checkLightbox(t *testing.T, tab context.Context, size screenSize, axeJS []b
 			t.Errorf("axe %s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, nodes)
 		}
 	}
+	var png []byte
+	browse(t, tab, "screenshot of the lightbox", chromedp.CaptureScreenshot(&png))
+	os.WriteFile(filepath.Join(os.TempDir(), "adpage-lightbox-"+size.name+".png"), png, 0o644)
 	browse(t, tab, "the zoom button zooms in",
 		chromedp.Click(".pswp__button--zoom", chromedp.ByQuery),
 		chromedp.WaitVisible(".pswp--zoomed-in", chromedp.ByQuery),
 	)
-	var png []byte
-	browse(t, tab, "screenshot of the lightbox", chromedp.CaptureScreenshot(&png))
-	os.WriteFile(filepath.Join(os.TempDir(), "adpage-lightbox-"+size.name+".png"), png, 0o644)
 
 	var focusOnPhoto bool
 	var shown string
