@@ -235,9 +235,20 @@ func seedPages(t *testing.T, dir string, env []string) pageFixture {
 		t.Fatal(err)
 	}
 
+	// Long names and addresses, as people have them, wherever they show:
+	// the header, the ad page, the inbox, the admin's lists.
+	profile, err := db.ProfileOf(ctx, seller.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveProfile(ctx, seller.ID, "Maximiliana Aparecida da Conceição dos Santos Albuquerque Cavalcanti de Oliveira", profile); err != nil {
+		t.Fatal(err)
+	}
+
 	// An anonymous buyer writes about the seller's ad and gets an answer.
 	f.buyerToken = "link-privado-do-comprador-para-os-testes-de-paginas"
-	conv, _, err := db.ContactSeller(ctx, &ad, models.Buyer{Name: "Rafael Souza", Email: "rafael.souza@exemplo.com", Phone: "(11) 98765-4321"},
+	conv, _, err := db.ContactSeller(ctx, &ad, models.Buyer{Name: "Rafael Bartolomeu Wolfeschlegelsteinhausenbergerdorff Souza",
+		Email: "rafael.bartolomeu.wolfeschlegelsteinhausenbergerdorff@provedor-de-exemplo.com.br", Phone: "(11) 98765-4321"},
 		"Olá! A moto ainda está à venda? Aceita troca por um carro?", linkHash(f.buyerToken))
 	if err != nil {
 		t.Fatal(err)
