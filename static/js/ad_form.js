@@ -124,7 +124,12 @@
     form.querySelectorAll('[name="' + name + '"].invalid').forEach(function (field) {
       field.classList.remove("invalid");
       field.removeAttribute("aria-invalid");
-      field.removeAttribute("aria-describedby");
+      // The hint, if any, stays linked; only the error goes.
+      var rest = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+        return id && id !== "e-" + name;
+      });
+      if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+      else field.removeAttribute("aria-describedby");
     });
     var summary = document.querySelector("[data-form-error]");
     if (summary && !form.querySelector(".field-error")) summary.remove();
