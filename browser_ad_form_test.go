@@ -10,14 +10,12 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"motando/fixtures/demo"
 	"motando/models"
-	"motando/models/modelstest"
 )
 
 // formState reads the ad form's values as the browser would send them
@@ -54,11 +52,7 @@ type photoGrid struct {
 // is filled: the seller signs in again and is back on the same form, every
 // value and both photos kept in order, and publishes.
 func TestBrowserAdForm(t *testing.T) {
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		modelstest.Require(t, axePath)
-		t.Skip("axe-core is not installed: run npm ci in testdata/axe")
-	}
+	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}
@@ -83,10 +77,7 @@ func TestBrowserAdForm(t *testing.T) {
 	for _, size := range screenSizes {
 		t.Run(size.name, func(t *testing.T) {
 			tab := newBrowser(t)
-			browse(t, tab, "set the window",
-				emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile),
-				emulation.SetTouchEmulationEnabled(size.mobile),
-			)
+			browse(t, tab, "set the window", size.emulate())
 			signIn(t, tab, base, seller)
 			browse(t, tab, "open the form",
 				chromedp.Navigate(base+"/anuncios/novo"),

@@ -111,8 +111,7 @@ func TestBrowserAdPage(t *testing.T) {
 			logs.listen(tab)
 			var title string
 			browse(t, tab, "open the ad",
-				emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile),
-				emulation.SetTouchEmulationEnabled(size.mobile),
+				size.emulate(),
 				chromedp.Navigate(base+"/anuncio/"+strconv.FormatUint(f.ad.ID, 10)),
 				chromedp.Poll(`document.readyState === "complete" && typeof PhotoSwipe === "function"`, nil),
 				chromedp.Poll(`document.querySelector(".gallery-main img").complete`, nil),

@@ -35,9 +35,33 @@ type screenSize struct {
 	mobile        bool
 }
 
+// screenSizes are the windows every page is tried at: a phone and a
+// laptop.
 var screenSizes = []screenSize{
 	{"390", 390, 844, true},
 	{"1366", 1366, 900, false},
+}
+
+// emulate makes the tab that window: its size (the screen's too, which
+// phone emulation otherwise widens to fit a page that overflows) and, for
+// a phone, the mobile viewport and touch.
+func (s screenSize) emulate() chromedp.Action {
+	return chromedp.Tasks{
+		emulation.SetDeviceMetricsOverride(s.width, s.height, 1, s.mobile).WithScreenWidth(s.width).WithScreenHeight(s.height),
+		emulation.SetTouchEmulationEnabled(s.mobile),
+	}
+}
+
+// loadAxe reads axe-core, or skips the test (fails it under CI) when
+// testdata/axe has not been installed.
+func loadAxe(t *testing.T) []byte {
+	t.Helper()
+	axeJS, err := os.ReadFile(axePath)
+	if err != nil {
+		modelstest.Require(t, axePath)
+		t.Skip("axe-core is not installed: run npm ci in testdata/axe")
+	}
+	return axeJS
 }
 
 // Who a page is visited as.
@@ -349,11 +373,7 @@ func sitePages(f pageFixture) []sitePage {
 // A/AA or best-practice violation, and the console shows no CSP refusal
 // nor script error. The phone screenshots go to /tmp/pages.
 func TestBrowserEveryPage(t *testing.T) {
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		modelstest.Require(t, axePath)
-		t.Skip("axe-core is not installed: run npm ci in testdata/axe")
-	}
+	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}
@@ -376,11 +396,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		tab := newBrowser(t)
 		logs := &consoleLog{}
 		logs.listen(tab)
-		browse(t, tab, "set the window to "+size.name,
-			emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile).
-				WithScreenWidth(size.width).WithScreenHeight(size.height),
-			emulation.SetTouchEmulationEnabled(size.mobile),
-		)
+		browse(t, tab, "set the window to "+size.name, size.emulate())
 		as := asVisitor
 		for _, p := range pages {
 			if p.as != as {

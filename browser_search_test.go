@@ -9,28 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
-
-// screen is a browser window size a test runs at.
-type screen struct {
-	name          string
-	width, height int64
-	phone         bool
-}
-
-// screens are the sizes every page is tried at: a phone and a laptop.
-var screens = []screen{{"phone", 390, 844, true}, {"desktop", 1366, 900, false}}
-
-// emulate makes the tab the screen: its size and, for a phone, touch and
-// the mobile viewport.
-func (s screen) emulate() chromedp.Action {
-	return chromedp.Tasks{
-		emulation.SetDeviceMetricsOverride(s.width, s.height, 1, s.phone),
-		emulation.SetTouchEmulationEnabled(s.phone),
-	}
-}
 
 // screenshot saves the tab's view as name in the folder that
 // MOTANDO_SCREENSHOTS names (the README's pictures come from there), and
@@ -78,12 +58,12 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 	base := "http://" + addr
 	waitForPage(t, base+"/")
 
-	for _, sc := range screens {
+	for _, sc := range screenSizes {
 		t.Run(sc.name, func(t *testing.T) {
 			ctx := newBrowser(t)
 			browse(t, ctx, "open the search", sc.emulate(), chromedp.Navigate(base+"/motos"), chromedp.Poll(`typeof htmx !== "undefined"`, nil))
 			openFilters := chromedp.ActionFunc(func(ctx context.Context) error {
-				if !sc.phone {
+				if !sc.mobile {
 					return nil
 				}
 				return chromedp.Run(ctx, chromedp.Click(`[data-filters-open]`, chromedp.ByQuery), chromedp.WaitVisible(`#f-estado`, chromedp.ByQuery))
@@ -114,7 +94,7 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 				chromedp.Evaluate(`window.pushed`, &pushed), chromedp.Evaluate(`location.pathname`, &path),
 				chromedp.Text(`#contagem strong`, &count, chromedp.ByQuery),
 			)
-			if sc.phone {
+			if sc.mobile {
 				screenshot(t, ctx, "search-filters-phone.png")
 				browse(t, ctx, "the drawer's button", chromedp.Text(`#ver-motos`, &seeLabel, chromedp.ByQuery))
 				if want := "Ver " + count + " moto"; !strings.HasPrefix(seeLabel, want) {
@@ -187,7 +167,7 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 				t.Errorf("page 2: its first result at %.0f px of %.0f, the focus on %q", top, innerHeight, focused)
 			}
 
-			if sc.phone {
+			if sc.mobile {
 				browse(t, ctx, "a state's results on a phone",
 					chromedp.Navigate(base+"/motos?estado=SP"), chromedp.WaitVisible(`#resultados .card`, chromedp.ByQuery),
 					chromedp.Evaluate(`document.querySelector("#resultados .card").getBoundingClientRect().top`, &top))
@@ -216,7 +196,7 @@ func TestBrowserHomeIsLightOnAPhone(t *testing.T) {
 	ctx := newBrowser(t)
 	var total float64
 	var resources []string
-	browse(t, ctx, "open the home page on a phone", screens[0].emulate(),
+	browse(t, ctx, "open the home page on a phone", screenSizes[0].emulate(),
 		chromedp.Navigate(base+"/"), chromedp.Poll(`document.readyState === "complete"`, nil),
 		chromedp.Sleep(time.Second), // lazy images near the fold start loading after the load event
 		chromedp.Evaluate(`performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))

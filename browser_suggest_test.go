@@ -8,13 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"motando/models"
-	"motando/models/modelstest"
 )
 
 // makeListedAs turns n listed ads of the site in dir, from the offset-th,
@@ -74,11 +72,7 @@ func navigating(a chromedp.Action) chromedp.Action {
 // ads), Escape closes them and Enter then searches the text; a tap opens
 // one too.
 func TestBrowserSuggestions(t *testing.T) {
-	axeJS, err := os.ReadFile(axePath)
-	if err != nil {
-		modelstest.Require(t, axePath)
-		t.Skip("axe-core is not installed: run npm ci in testdata/axe")
-	}
+	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}
@@ -107,8 +101,7 @@ func TestBrowserSuggestions(t *testing.T) {
 			var expanded, active, selected string
 			var fits bool
 			browse(t, tab, "open the home page",
-				emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile),
-				emulation.SetTouchEmulationEnabled(size.mobile),
+				size.emulate(),
 				chromedp.Navigate(base+"/"),
 				chromedp.Poll(`document.querySelector("#busca-topo").getAttribute("role") === "combobox"`, nil),
 			)
