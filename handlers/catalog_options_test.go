@@ -58,6 +58,6 @@ func TestCascadingSelects(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("versions: status %d", status)
 		}
-		mustContain(t, body, ">R C-Abs Flexone</option>")
+		mustContain(t, body, ">R C-ABS FlexOne</option>")
 	})
 }

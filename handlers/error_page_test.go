@@ -9,7 +9,7 @@ import (
 
 // waysOn are what an error page offers instead of a dead end.
 var waysOn = []string{
-	`<form class="error-search" action="/motos" method="get" role="search">`, `name="q"`,
+	`<form class="error-search" action="/motos" method="get" role="search"`, `name="q"`,
 	`href="/motos">Ver todas as motos</a>`, `href="/">Página inicial</a>`, `href="/anuncios/novo">Anunciar</a>`,
 }
 
