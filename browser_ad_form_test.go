@@ -98,11 +98,7 @@ func TestBrowserAdForm(t *testing.T) {
 				t.Errorf("the native file input shows (%.0f px wide)", grid.InputWidth)
 			}
 			checkNoSidewaysScroll(t, tab)
-			var png []byte
-			browse(t, tab, "screenshot", chromedp.FullScreenshot(&png, 100))
-			if err := os.WriteFile("/tmp/adform-"+size.name+".png", png, 0o644); err != nil {
-				t.Error(err)
-			}
+			screenshot(t, tab, "adform-"+size.name+".png", true)
 			checkAxe(t, tab, axeJS)
 
 			if size.mobile {

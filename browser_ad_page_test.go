@@ -118,9 +118,7 @@ func TestBrowserAdPage(t *testing.T) {
 				chromedp.Evaluate(`document.querySelector("h1").firstChild.textContent.trim()`, &title),
 			)
 			checkAdPageLayout(t, tab, size)
-			var png []byte
-			browse(t, tab, "screenshot", chromedp.FullScreenshot(&png, 100))
-			os.WriteFile(filepath.Join(os.TempDir(), "adpage-"+size.name+".png"), png, 0o644)
+			screenshot(t, tab, "adpage-"+size.name+".png", true)
 
 			checkLightbox(t, tab, size, axeJS, axeErr)
 			checkSimilar(t, tab, f)
@@ -232,9 +230,7 @@ func checkLightbox(t *testing.T, tab context.Context, size screenSize, axeJS []b
 			t.Errorf("axe %s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, nodes)
 		}
 	}
-	var png []byte
-	browse(t, tab, "screenshot of the lightbox", chromedp.CaptureScreenshot(&png))
-	os.WriteFile(filepath.Join(os.TempDir(), "adpage-lightbox-"+size.name+".png"), png, 0o644)
+	screenshot(t, tab, "adpage-lightbox-"+size.name+".png", false)
 	browse(t, tab, "the zoom button zooms in",
 		chromedp.Click(".pswp__button--zoom", chromedp.ByQuery),
 		chromedp.WaitVisible(".pswp--zoomed-in", chromedp.ByQuery),

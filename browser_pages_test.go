@@ -371,7 +371,7 @@ func sitePages(f pageFixture) []sitePage {
 // Every page of the route contract, admin included, at a phone's 390 px
 // and on the desktop: nothing scrolls sideways, axe-core finds no WCAG 2.1
 // A/AA or best-practice violation, and the console shows no CSP refusal
-// nor script error. The phone screenshots go to /tmp/pages.
+// nor script error.
 func TestBrowserEveryPage(t *testing.T) {
 	axeJS := loadAxe(t)
 	dir := t.TempDir()
@@ -382,10 +382,6 @@ func TestBrowserEveryPage(t *testing.T) {
 	defer site.stop()
 	base := "http://" + addr
 	waitForPage(t, base+"/")
-	shots := filepath.Join(os.TempDir(), "pages")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	pages := sitePages(f)
 
 	accounts := map[int]demo.Account{asSeller: f.seller, asAdmin: f.admin}
@@ -405,7 +401,7 @@ func TestBrowserEveryPage(t *testing.T) {
 			}
 			t.Run(p.name+"@"+size.name, func(t *testing.T) {
 				logs.take()
-				checkPage(t, tab, base, p, size, axeJS, shots)
+				checkPage(t, tab, base, p, size, axeJS)
 				for _, line := range logs.take() {
 					t.Errorf("console: %s", line)
 				}
@@ -429,7 +425,7 @@ func signIn(t *testing.T, tab context.Context, base string, a demo.Account) {
 
 // checkPage loads the page in the tab and reports sideways scrolling and
 // axe-core's violations.
-func checkPage(t *testing.T, tab context.Context, base string, p sitePage, size screenSize, axeJS []byte, shots string) {
+func checkPage(t *testing.T, tab context.Context, base string, p sitePage, size screenSize, axeJS []byte) {
 	t.Helper()
 	actions := []chromedp.Action{
 		chromedp.Navigate(base + p.path),
@@ -440,13 +436,7 @@ func checkPage(t *testing.T, tab context.Context, base string, p sitePage, size 
 	}
 	actions = append(actions, chromedp.Poll(`document.readyState === "complete" && `+htmxIdle, nil))
 	browse(t, tab, "load "+p.path, actions...)
-	if size.mobile {
-		var png []byte
-		browse(t, tab, "screenshot", chromedp.FullScreenshot(&png, 100))
-		if err := os.WriteFile(filepath.Join(shots, p.name+"-"+size.name+".png"), png, 0o644); err != nil {
-			t.Error(err)
-		}
-	}
+	screenshot(t, tab, "page-"+p.name+"-"+size.name+".png", true)
 
 	var r pageReport
 	browse(t, tab, "measure", chromedp.Evaluate(overflowScript, &r))

@@ -12,17 +12,21 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// screenshot saves the tab's view as name in the folder that
-// MOTANDO_SCREENSHOTS names (the README's pictures come from there), and
-// does nothing when it is not set.
-func screenshot(t *testing.T, ctx context.Context, name string) {
+// screenshot saves the tab's view (the whole page when full) as name in
+// the folder MOTANDO_SCREENSHOTS names, for a person to look at and for the
+// README's pictures; without it, it does nothing.
+func screenshot(t *testing.T, ctx context.Context, name string, full bool) {
 	t.Helper()
 	dir := os.Getenv("MOTANDO_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
 	var png []byte
-	browse(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot(&png))
+	shot := chromedp.CaptureScreenshot(&png)
+	if full {
+		shot = chromedp.FullScreenshot(&png, 100)
+	}
+	browse(t, ctx, "screenshot "+name, shot)
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +99,7 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 				chromedp.Text(`#contagem strong`, &count, chromedp.ByQuery),
 			)
 			if sc.mobile {
-				screenshot(t, ctx, "search-filters-phone.png")
+				screenshot(t, ctx, "search-filters-phone.png", false)
 				browse(t, ctx, "the drawer's button", chromedp.Text(`#ver-motos`, &seeLabel, chromedp.ByQuery))
 				if want := "Ver " + count + " moto"; !strings.HasPrefix(seeLabel, want) {
 					t.Errorf("the drawer says %q, the results %s", seeLabel, count)
@@ -122,6 +126,8 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 				chromedp.Text(`#titulo-busca`, &heading, chromedp.ByQuery),
 				chromedp.Title(&title),
 			)
+			browse(t, ctx, "back to the top", chromedp.Evaluate(`scrollTo(0, 0)`, nil))
+			screenshot(t, ctx, "search-state-"+sc.name+".png", false)
 			if formUF != uf {
 				t.Errorf("after the facet %s the form's state is %q", uf, formUF)
 			}
@@ -162,7 +168,7 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 				chromedp.Evaluate(`innerHeight`, &innerHeight),
 				chromedp.Evaluate(`document.activeElement.id`, &focused),
 			)
-			screenshot(t, ctx, "search-"+sc.name+".png")
+			screenshot(t, ctx, "search-"+sc.name+".png", false)
 			if top < 0 || top >= innerHeight || focused != "contagem" {
 				t.Errorf("page 2: its first result at %.0f px of %.0f, the focus on %q", top, innerHeight, focused)
 			}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,11 +120,7 @@ func TestBrowserSuggestions(t *testing.T) {
 			if !fits {
 				t.Error("the suggestions do not fit the screen")
 			}
-			var png []byte
-			browse(t, tab, "screenshot", chromedp.CaptureScreenshot(&png))
-			if err := os.WriteFile("/tmp/suggest-"+size.name+".png", png, 0o644); err != nil {
-				t.Log(err)
-			}
+			screenshot(t, tab, "suggest-"+size.name+".png", false)
 			checkAxe(t, tab, axeJS)
 
 			browse(t, tab, "move with the arrows",
