@@ -23,7 +23,6 @@ import (
 // adPageFixture is the ad the page test opens and what it may show beside it.
 type adPageFixture struct {
 	ad      models.Ad
-	title   string // "Honda CG 160 Fan", as the page names the ad
 	similar map[uint64]bool
 	phone   string
 }
