@@ -107,7 +107,9 @@ func TestBrowserSuggestions(t *testing.T) {
 			browse(t, tab, "type in the header's box",
 				chromedp.Click("#busca-topo", chromedp.ByQuery),
 				chromedp.SendKeys("#busca-topo", "cg 16", chromedp.ByQuery),
-				chromedp.Poll(`!`+list+`.hidden`, nil),
+				// Typed slowly, "cg 1" may be answered first: the list must
+				// answer the whole text before the arrows are tried.
+				chromedp.Poll(`!`+list+`.hidden && `+list+`.dataset.text === "cg 16"`, nil),
 				chromedp.Evaluate(optionTexts, &texts),
 				chromedp.AttributeValue("#busca-topo", "aria-expanded", &expanded, nil, chromedp.ByQuery),
 				chromedp.Evaluate(`(() => { const r = `+list+`.getBoundingClientRect();
@@ -149,7 +151,9 @@ func TestBrowserSuggestions(t *testing.T) {
 				chromedp.Poll(`document.querySelector("#busca-topo").getAttribute("role") === "combobox"`, nil),
 				chromedp.Click("#busca-topo", chromedp.ByQuery),
 				chromedp.SendKeys("#busca-topo", "cg 16", chromedp.ByQuery),
-				chromedp.Poll(`!`+list+`.hidden`, nil),
+				// Typed slowly, "cg 1" may be answered first: the list must
+				// answer the whole text before the arrows are tried.
+				chromedp.Poll(`!`+list+`.hidden && `+list+`.dataset.text === "cg 16"`, nil),
 				chromedp.KeyEvent(kb.Escape),
 				chromedp.AttributeValue("#busca-topo", "aria-expanded", &expanded, nil, chromedp.ByQuery),
 				navigating(pressEnter),

@@ -64,6 +64,7 @@
       shown = text;
       active = -1;
       list.innerHTML = html;
+      list.setAttribute("data-text", text); // what the list answers
       options().forEach(function (opt, i) {
         opt.id = list.id + "-" + i;
         opt.setAttribute("aria-selected", "false");
