@@ -19,7 +19,8 @@ const searchBatch = 2000
 
 // searchColumns are what the index keeps of an ad, in scanDoc's order.
 const searchColumns = "id, brand_id, model_id, COALESCE(model_version_id, 0), state_id, city_id, type, color, " +
-	"fabrication_year, model_year, mileage, is_new, top_offer, price, published_at, updated, sales_phrase, listed"
+	"fabrication_year, model_year, mileage, is_new, top_offer, price, published_at, updated, sales_phrase, listed, " +
+	"COALESCE(price_drop_from, 0), price_dropped_at"
 
 // EachListedAd calls fn with every listed ad, a batch at a time, in id
 // order.
@@ -149,15 +150,17 @@ func (db *DB) searchDocs(ctx context.Context, cond string, args ...any) ([]searc
 	var unlisted []unlistedRow
 	for rows.Next() {
 		var d search.Doc
-		var price Money
-		var published, updated dbTime
+		var price, dropFrom Money
+		var published, updated, dropped dbTime
 		var listed bool
 		err := rows.Scan(&d.ID, &d.BrandID, &d.ModelID, &d.VersionID, &d.StateID, &d.CityID, &d.Type, &d.Color,
-			&d.FabricationYear, &d.ModelYear, &d.Mileage, &d.IsNew, &d.TopOffer, &price, &published, &updated, &d.Phrase, &listed)
+			&d.FabricationYear, &d.ModelYear, &d.Mileage, &d.IsNew, &d.TopOffer, &price, &published, &updated, &d.Phrase, &listed,
+			&dropFrom, &dropped)
 		if err != nil {
 			return nil, nil, err
 		}
 		d.Price, d.PublishedAt, d.Updated = int64(price), published.Time, updated.Time
+		d.PriceDropFrom, d.PriceDroppedAt = int64(dropFrom), dropped.Time
 		if listed {
 			docs = append(docs, d)
 		} else {

@@ -33,8 +33,10 @@ type Doc struct {
 	Price           int64 // centavos, at most MaxPrice
 	PublishedAt     time.Time
 	Updated         time.Time
-	Phrase          string // the sales phrase, whose words free text matches
-	Cover           Photo  // the first ready photo's thumbnail; Key empty without one
+	PriceDropFrom   int64     // centavos: the price before its latest reductions; 0 without
+	PriceDroppedAt  time.Time // the latest reduction
+	Phrase          string    // the sales phrase, whose words free text matches
+	Cover           Photo     // the first ready photo's thumbnail; Key empty without one
 }
 
 // Photo is a stored thumbnail: its key in the public bucket and its size.

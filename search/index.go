@@ -48,12 +48,14 @@ type Index struct {
 	covers, words         arena // cover keys; phrase word ids
 }
 
-// doc is what a card shows of a listed ad beyond its columns, in 40 bytes,
+// doc is what a card shows of a listed ad beyond its columns, in 48 bytes,
 // with the offsets of its cover key and phrase words in the arenas.
 type doc struct {
 	id        uint64
 	published int64  // Unix microseconds
 	updated   uint32 // Unix seconds
+	dropFrom  uint32 // centavos: the price before its latest reductions; 0 without
+	dropped   uint32 // Unix seconds of the latest reduction
 	coverAt   uint32
 	wordsAt   uint32
 	fabYear   uint16
@@ -278,6 +280,9 @@ func (ix *Index) compact(d *Doc) (doc, row) {
 		id: d.ID, published: d.PublishedAt.UnixMicro(), updated: uint32(max(d.Updated.Unix(), 0)),
 		fabYear: clamp16(d.FabricationYear), coverW: clamp16(d.Cover.Width), coverH: clamp16(d.Cover.Height),
 	}
+	if d.PriceDropFrom > d.Price && !d.PriceDroppedAt.IsZero() {
+		c.dropFrom, c.dropped = uint32(min(d.PriceDropFrom, MaxPrice)), uint32(max(d.PriceDroppedAt.Unix(), 0))
+	}
 	if d.IsNew {
 		c.flags |= flagNew
 	}
@@ -395,7 +400,7 @@ func unixMicro(us int64) time.Time { return time.UnixMicro(us).UTC() }
 // export turns a stored ad back into a Doc (without its phrase).
 func (ix *Index) export(slot uint32) Doc {
 	d, r := &ix.docs[slot], ix.cols.get(slot)
-	return Doc{
+	e := Doc{
 		ID: d.id, BrandID: r.brand, ModelID: r.model, VersionID: r.version, StateID: r.state, CityID: r.city,
 		Type: ix.typeCodes.name(r.typ), Color: ix.colorCodes.name(r.color),
 		FabricationYear: int(d.fabYear), ModelYear: int(r.year), Mileage: int(r.km),
@@ -403,6 +408,10 @@ func (ix *Index) export(slot uint32) Doc {
 		Price: int64(r.price), PublishedAt: unixMicro(d.published), Updated: time.Unix(int64(d.updated), 0).UTC(),
 		Cover: Photo{Key: string(ix.covers.get(d.coverAt, uint32(d.coverLen))), Width: int(d.coverW), Height: int(d.coverH)},
 	}
+	if d.dropFrom != 0 {
+		e.PriceDropFrom, e.PriceDroppedAt = int64(d.dropFrom), time.Unix(int64(d.dropped), 0).UTC()
+	}
+	return e
 }
 
 // idTable maps ad ids to slots in pages of 4,096 ids: ids are handed out
