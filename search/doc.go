@@ -37,6 +37,7 @@ type Doc struct {
 	PriceDroppedAt  time.Time // the latest reduction
 	Phrase          string    // the sales phrase, whose words free text matches
 	Cover           Photo     // the first ready photo's thumbnail; Key empty without one
+	Rating          Rating    // what searches say of the price (rating.go); Apply ignores it
 }
 
 // Photo is a stored thumbnail: its key in the public bucket and its size.
@@ -51,11 +52,12 @@ const MaxPrice = 1<<32 - 1
 
 // Search orders, by their /motos names.
 const (
-	OrderNewest       = "recentes"    // newest ads first
-	OrderPriceAsc     = "menor_preco" // cheapest first
-	OrderPriceDesc    = "maior_preco" // dearest first
-	OrderKmAsc        = "menor_km"    // fewest km first
-	OrderModelYearNew = "mais_novas"  // newest model year first, then newest ad
+	OrderNewest       = "recentes"       // newest ads first
+	OrderPriceAsc     = "menor_preco"    // cheapest first
+	OrderPriceDesc    = "maior_preco"    // dearest first
+	OrderKmAsc        = "menor_km"       // fewest km first
+	OrderModelYearNew = "mais_novas"     // newest model year first, then newest ad
+	OrderBestDeal     = "melhor_negocio" // lowest price over market estimate first, unrated ads last
 )
 
 // PriceBands are the price ranges of the price facet, in centavos: a band

@@ -35,6 +35,7 @@ type Index struct {
 	bands    valueSets[uint8] // price band: from the band's price up to the next band's
 	edges    valueSets[uint8] // price exactly a band's start (band ≥ 1), which the band before counts too
 	top      *roaring.Bitmap
+	rate     ratings // the fair-price ratings (rating.go)
 
 	byPublished *ranking // (published, id): newest first read backwards
 	byPrice     *ranking // (price, id)
@@ -129,6 +130,7 @@ func New() *Index {
 	ix := &Index{
 		running: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		live:    roaring.New(), top: roaring.New(),
+		rate:   ratings{good: roaring.New(), touched: roaring.New()},
 		brands: valueSets[uint32]{}, models: valueSets[uint32]{}, versions: valueSets[uint32]{},
 		states: valueSets[uint16]{}, cities: valueSets[uint32]{}, years: valueSets[uint16]{},
 		types: valueSets[uint8]{}, colors: valueSets[uint8]{}, bands: valueSets[uint8]{}, edges: valueSets[uint8]{},
@@ -159,15 +161,18 @@ func New() *Index {
 func (ix *Index) Ready() bool { return ix.ready.Load() }
 
 // MarkReady records that the first load is done: the orders are sorted
-// once, and from now on every change keeps them.
+// once, and from now on every change keeps them; the fair-price ratings
+// are computed.
 func (ix *Index) MarkReady() {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	if ix.ready.Load() {
+		ix.mu.Unlock()
 		return
 	}
 	ix.rank()
 	ix.ready.Store(true)
+	ix.mu.Unlock()
+	ix.RecomputeRatings()
 }
 
 // rank sorts every ranking anew, in parallel.
@@ -243,6 +248,7 @@ func (ix *Index) Apply(upserts []Doc, removed []uint64) {
 		ix.rank()
 	}
 	ix.compactArenas()
+	ix.ratingsChanged()
 }
 
 // put adds or replaces one ad; ranked says whether to keep the rankings
@@ -326,6 +332,7 @@ func (ix *Index) link(slot uint32, ranked bool) {
 	if d.flags&flagTop != 0 {
 		ix.top.Add(slot)
 	}
+	ix.touch(slot)
 	ix.eachWord(d, func(id uint32) { ix.phrases.postings[id].Add(slot) })
 	if ranked {
 		for _, rk := range ix.rankings() {
@@ -355,6 +362,7 @@ func (ix *Index) unlink(slot uint32, ranked bool) {
 	ix.bands.remove(priceBand(int64(r.price)), slot)
 	ix.edges.remove(priceBand(int64(r.price)), slot)
 	ix.top.Remove(slot)
+	ix.touch(slot)
 	ix.eachWord(d, func(id uint32) { ix.phrases.postings[id].Remove(slot) })
 	ix.covers.drop(uint32(d.coverLen))
 	ix.words.drop(uint32(d.wordsLen))

@@ -24,6 +24,7 @@ type Filter struct {
 	Type      string
 	Color     string
 	TopOffer  bool // top offers only
+	GoodPrice bool // rated "Ótimo preço" or "Bom preço" only
 }
 
 // Facets counts, for each facet, how many ads each of its values leaves:
@@ -72,7 +73,9 @@ func (ix *Index) Search(f Filter, order string, offset, limit int, facets bool) 
 	*buf = slots[:0]
 	res := Result{Total: total}
 	for _, slot := range ix.page(fs, slots, complete, total, order, offset, limit) {
-		res.Docs = append(res.Docs, ix.export(slot))
+		d := ix.export(slot)
+		d.Rating = ix.ratingOf(slot)
+		res.Docs = append(res.Docs, d)
 	}
 	if facets {
 		res.Facets = t.facets()
@@ -118,6 +121,9 @@ func (ix *Index) filters(f *Filter) []filter {
 	}
 	if f.TopOffer {
 		value(groupOther, ix.top, filter{})
+	}
+	if f.GoodPrice {
+		value(groupOther, ix.rate.good, filter{})
 	}
 	for i, w := range f.Words {
 		value(groupOther, ix.wordSet(w, i == len(f.Words)-1), filter{})
@@ -342,11 +348,18 @@ func (ix *Index) page(fs []filter, slots []uint32, complete bool, total int, ord
 			}
 			return r.less(a, b)
 		}
+		if order == OrderBestDeal {
+			before = ix.dealBefore
+		}
 		return firstInOrder(slots, want, before)[offset:]
 	}
 	out := make([]uint32, 0, want-offset)
 	seen := 0
-	r.walk(reverse, from, to, func(slot uint32) bool {
+	each := func(fn func(slot uint32) bool) { r.walk(reverse, from, to, fn) }
+	if order == OrderBestDeal {
+		each = ix.walkDeals
+	}
+	each(func(slot uint32) bool {
 		for i := range fs {
 			if !fs[i].test(slot) {
 				return true
