@@ -410,7 +410,11 @@ func seed(ctx context.Context, cfg *config, args []string, out io.Writer) error 
 		return nil
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
-	runner, _ := newWorker(cfg, svc)
+	secret, err := cfg.secret()
+	if err != nil {
+		return err
+	}
+	runner, _ := newWorker(cfg, svc, secret)
 	done := make(chan struct{})
 	go func() { runner.Run(workCtx); close(done) }()
 	err = seeder.Seed(ctx, demo.SeedOptions{Ads: *ads, Seed: *seedValue})
@@ -533,7 +537,7 @@ func serve(ctx context.Context, cfg *config) error {
 	}
 	svc.announceChanges(syncer)
 	if cfg.Role != roleWeb {
-		runner, janitor := newWorker(cfg, svc)
+		runner, janitor := newWorker(cfg, svc, secret)
 		wg.Add(2)
 		go func() { defer wg.Done(); runner.Run(ctx) }()
 		go func() { defer wg.Done(); janitor.Run(ctx) }()
@@ -616,17 +620,27 @@ func (s *services) announceChanges(syncer *search.Syncer) {
 	})
 }
 
-// newWorker assembles the job runner and the janitor.
-func newWorker(cfg *config, svc *services) (*worker.Runner, *worker.Janitor) {
+// newWorker assembles the job runner and the janitor; secret signs the
+// alerts' stop links.
+func newWorker(cfg *config, svc *services, secret []byte) (*worker.Runner, *worker.Janitor) {
 	ads := worker.NewAdJob(svc.db, svc.store, cfg.AdTTL, svc.metrics)
 	var mailer worker.Mailer = worker.LogMailer{}
 	if m := cfg.SMTP; m != nil {
 		mailer = worker.SMTPMailer{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, From: m.From}
 	}
 	emails := &worker.EmailJob{DB: svc.db, Mailer: mailer}
+	alerts := &worker.AlertJob{DB: svc.db, Queue: svc.queue, Searches: &worker.SavedSearches{DB: svc.db},
+		BaseURL: cfg.BaseURL, Secret: secret}
+	ads.Published = func(ctx context.Context, adID uint64) {
+		if err := svc.queue.Enqueue(ctx, worker.Job{Kind: worker.KindAlerts, ID: adID}); err != nil {
+			slog.WarnContext(ctx, "alerts of a new ad left to the reconciler", "ad", adID, "err", err)
+		}
+	}
 	runner := &worker.Runner{
-		Queue:           svc.queue,
-		Handlers:        map[string]worker.Handler{worker.KindAd: ads.Run, worker.KindEmail: emails.Run},
+		Queue: svc.queue,
+		Handlers: map[string]worker.Handler{
+			worker.KindAd: ads.Run, worker.KindEmail: emails.Run, worker.KindAlerts: alerts.Run,
+		},
 		Workers:         cfg.Workers,
 		MaxDeliveries:   5,
 		Backoff:         worker.ExponentialBackoff(cfg.RetryBase, 5*time.Minute),
@@ -642,6 +656,7 @@ func newWorker(cfg *config, svc *services) (*worker.Runner, *worker.Janitor) {
 		StaleAfter:    cfg.ReconcileAfter,
 		SweepTemp:     cfg.OCI == nil,
 		TempRetention: cfg.TempRetention,
+		Digests:       alerts.SendDigests,
 	}
 	return runner, janitor
 }
@@ -655,6 +670,8 @@ func markDead(ctx context.Context, db *models.DB, j worker.Job, reason string) {
 		err = db.MarkAdFailed(ctx, j.ID, "Não conseguimos processar este anúncio depois de várias tentativas. Tente de novo mais tarde.")
 	case worker.KindEmail:
 		err = db.MarkEmailAttempt(ctx, j.ID, reason, true)
+	case worker.KindAlerts:
+		err = db.DropPendingAlerts(ctx, j.ID)
 	}
 	if err != nil {
 		slog.Error("record a buried job", "kind", j.Kind, "id", j.ID, "err", err)

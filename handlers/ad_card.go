@@ -60,7 +60,7 @@ func (s *Server) cardOf(ad *models.Ad) adCard {
 	label := statusLabels[ad.Status]
 	card := adCard{
 		ID: ad.ID, Brand: b.Name, Model: m.Name, Version: version,
-		Title:  strings.TrimSpace(b.Name + " " + m.Name + " " + version),
+		Title:  cat.Title(ad),
 		Years:  strconv.Itoa(ad.FabricationYear) + "/" + strconv.Itoa(ad.ModelYear),
 		Price:  money(int64(ad.Price)),
 		Km:     thousands(int64(ad.Mileage)) + " km",

@@ -115,7 +115,7 @@ func (s *Server) adUpdate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, items, cur.ID, "")
 	}
-	needsJob, err := s.db.UpdateAd(c.UserContext(), ad, photos)
+	up, err := s.db.UpdateAd(c.UserContext(), ad, photos)
 	if errors.Is(err, models.ErrPhotoUnavailable) {
 		f.fail("fotos", photoUnavailable)
 		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, s.imageItems(cur), cur.ID, "")
@@ -123,8 +123,11 @@ func (s *Server) adUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if needsJob {
+	if up.NeedsJob {
 		s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
+	}
+	if up.PriceDropped {
+		s.enqueue(c, worker.Job{Kind: worker.KindAlerts, ID: ad.ID})
 	}
 	s.setFlash(c, "Anúncio atualizado.")
 	return redirect(c, "/meus-anuncios")

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+
+	"motando/models"
 )
 
 // isPartial tells whether htmx asked for a fragment: HX-Request is set and
@@ -71,35 +73,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 func localTime(t time.Time) string { return t.In(brasilia).Format("02/01/2006 15:04") }
 
 // thousands formats an integer the Brazilian way: 12.345.
-func thousands(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	digits := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(n int64) string { return models.Thousands(n) }
 
-// money formats an amount in centavos as Brazilians write prices: whole
-// reais without cents ("R$ 14.500"), cents only when there are some
-// ("R$ 14.500,50").
-func money(cents int64) string {
-	reais := "R$ " + thousands(cents/100)
-	if cents%100 == 0 {
-		return reais
-	}
-	return reais + "," + strconv.FormatInt(100+cents%100, 10)[1:]
-}
+// money formats an amount in centavos as Brazilians write prices.
+func money(cents int64) string { return models.Money(cents).String() }
 
 // plural writes a count with its noun: "1 anúncio", "1.200 anúncios".
 func plural(n int64, one, many string) string {

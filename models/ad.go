@@ -57,8 +57,14 @@ type Ad struct {
 	SearchText       string
 	PublishedAt      *time.Time
 	ExpiresAt        *time.Time
-	Created          time.Time `gorm:"autoCreateTime"`
-	Updated          time.Time `gorm:"autoUpdateTime"`
+	PriceDropFrom    *Money     // the price before the latest reductions
+	PriceDroppedAt   *time.Time // the latest reduction
+	// AlertsPending: first published, its saved-search alerts not matched
+	// yet; PriceAlertsPending: its price fell, its savers not told yet.
+	AlertsPending      bool
+	PriceAlertsPending bool
+	Created            time.Time `gorm:"autoCreateTime"`
+	Updated            time.Time `gorm:"autoUpdateTime"`
 
 	Images []Image `gorm:"foreignKey:AdID"`
 }

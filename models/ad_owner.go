@@ -70,7 +70,10 @@ func (db *DB) CreateAd(ctx context.Context, ad *Ad, tokens []string) error {
 		for i, t := range tokens {
 			ad.Images = append(ad.Images, Image{Position: i, Status: ImagePending, TmpKey: ups[t].TmpKey})
 		}
-		return tx.Create(ad).Error
+		if err := tx.Create(ad).Error; err != nil {
+			return err
+		}
+		return tx.Create(&PricePoint{AdID: ad.ID, Price: ad.Price, Changed: now}).Error
 	})
 	if errors.Is(err, ErrPhotoUnavailable) {
 		return err
@@ -98,15 +101,20 @@ func (db *DB) OwnedAd(ctx context.Context, userID, adID uint64) (*Ad, error) {
 
 // UpdateAd stores the owner's changes: the fields at once (a public ad stays
 // public and shows them), and the photo list in its new order — images left
-// out are removed, new uploads are added pending. It reports whether the
-// worker has photos to process or delete.
-func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (bool, error) {
+// out are removed, new uploads are added pending; a new price goes into the
+// ad's history. It reports what the edit leaves for the worker.
+func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (AdUpdate, error) {
 	now := db.NowFunc()
+	var up AdUpdate
 	needsJob := false
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var cur Ad
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
 			Where("id = ? AND user_id = ? AND status <> ?", ad.ID, ad.UserID, StatusDelete).First(&cur).Error; err != nil {
+			return err
+		}
+		var err error
+		if up.PriceDropped, err = changePrice(tx, &cur, ad.Price, now); err != nil {
 			return err
 		}
 		ad.Updated = now
@@ -167,13 +175,20 @@ func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (bool, er
 			Updates(map[string]any{"status": status, "status_changed": now, "status_reason": ""}).Error
 	})
 	if errors.Is(err, ErrPhotoUnavailable) {
-		return false, err
+		return AdUpdate{}, err
 	}
 	if err != nil {
-		return false, notFound(err, "update ad %d", ad.ID)
+		return AdUpdate{}, notFound(err, "update ad %d", ad.ID)
 	}
 	db.AdsChanged(ctx, ad.ID)
-	return needsJob, nil
+	up.NeedsJob = needsJob
+	return up, nil
+}
+
+// AdUpdate is what an edit of an ad leaves for the worker.
+type AdUpdate struct {
+	NeedsJob     bool // photos to process or delete
+	PriceDropped bool // the people who saved the ad are to be told of its lower price
 }
 
 // DeleteOwnAd takes the ad off the public pages at once and leaves its

@@ -50,7 +50,7 @@ const (
 // publishes the ad: its images point at the public bucket, the rows of the
 // removed images whose objects the worker deleted (removed) go, and the ad
 // becomes published (listed unless hidden or its owner is blocked), with its
-// publication and expiry times set the first time. An ad left without any
+// publication and expiry times set, and its alerts pending, the first time. An ad left without any
 // ready photo becomes failed instead. An ad whose owner added or removed
 // photos meanwhile stays as it is, for the job their edit queued.
 func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult, removed []uint64, ttl time.Duration) (SyncOutcome, error) {
@@ -58,7 +58,7 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 	outcome := SyncUnchanged
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ad Ad
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "status").First(&ad, adID).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "status", "published_at").First(&ad, adID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return ErrNotFound
 			}
@@ -108,14 +108,18 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 			}).Error
 		}
 		outcome = SyncPublished
-		return tx.Model(&Ad{}).Where("id = ?", adID).Updates(map[string]any{
+		upd := map[string]any{
 			"status":         StatusPublished,
 			"status_reason":  "",
 			"status_changed": now,
 			"listed":         gorm.Expr(listedExpr),
 			"published_at":   gorm.Expr("COALESCE(published_at, ?)", now),
 			"expires_at":     gorm.Expr("COALESCE(expires_at, ?)", now.Add(ttl)),
-		}).Error
+		}
+		if ad.PublishedAt == nil {
+			upd["alerts_pending"] = true // the first publication: saved searches are to be matched
+		}
+		return tx.Model(&Ad{}).Where("id = ?", adID).Updates(upd).Error
 	})
 	if err != nil {
 		return "", fmt.Errorf("finish ad %d: %w", adID, err)

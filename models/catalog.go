@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -114,3 +115,17 @@ func newCollator() collator {
 }
 
 func (c collator) less(a, b string) bool { return c.c.CompareString(a, b) < 0 }
+
+// Title names an ad's motorcycle: brand, model and version ("Honda CG 160
+// Fan").
+func (c *Catalog) Title(ad *Ad) string {
+	b, _ := c.Brand(ad.BrandID)
+	m, _ := c.Model(ad.ModelID)
+	title := b.Name + " " + m.Name
+	if ad.VersionID != nil {
+		if v, ok := c.Version(*ad.VersionID); ok {
+			title += " " + v.Name
+		}
+	}
+	return strings.TrimSpace(title)
+}

@@ -59,3 +59,33 @@ func (m *Money) parse(s string) error {
 	*m = Money(v)
 	return nil
 }
+
+// String writes the amount as Brazilians write prices: whole reais without
+// cents ("R$ 14.500"), cents only when there are some ("R$ 14.500,50").
+func (m Money) String() string {
+	reais := "R$ " + Thousands(int64(m)/100)
+	if m%100 == 0 {
+		return reais
+	}
+	return reais + "," + strconv.FormatInt(100+int64(m)%100, 10)[1:]
+}
+
+// Thousands formats an integer the Brazilian way: 12.345.
+func Thousands(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

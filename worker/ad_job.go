@@ -33,6 +33,10 @@ type AdJob struct {
 	// cpu bounds the photos decoded at once across every job, one per core:
 	// more would only add memory and garbage collection, not speed.
 	cpu chan struct{}
+
+	// Published, when set, is told of each ad the job published for the
+	// first time, after the publication committed.
+	Published func(ctx context.Context, adID uint64)
 }
 
 // NewAdJob returns the ad job; ttl is how long a newly published ad stays up.
@@ -109,6 +113,9 @@ func (a *AdJob) sync(ctx context.Context, ad *models.Ad) error {
 	slog.Info("worker: ad synced", "ad", ad.ID, "from", ad.Status, "outcome", outcome, "photos", len(pending))
 	if outcome == models.SyncPublished && ad.Status == models.StatusNew {
 		a.metrics.ObservePublish(time.Since(ad.StatusChanged))
+		if a.Published != nil {
+			a.Published(ctx, ad.ID)
+		}
 	}
 	return nil
 }

@@ -24,13 +24,17 @@ type Janitor struct {
 
 	SweepTemp     bool          // sweep the temporary bucket (local backend)
 	TempRetention time.Duration // age of temporary objects the sweep deletes
+
+	// Digests, when set, queues the saved searches' daily e-mails that are
+	// due; it runs every ten minutes.
+	Digests func(ctx context.Context) (int, error)
 }
 
 // Run does the chores every j.Every until ctx ends.
 func (j *Janitor) Run(ctx context.Context) {
 	t := time.NewTicker(j.Every)
 	defer t.Stop()
-	lastSweep := time.Time{}
+	lastSweep, lastDigests := time.Time{}, time.Time{}
 	for {
 		if _, err := j.Reconcile(ctx); err != nil && ctx.Err() == nil {
 			slog.Warn("reconciler: failed", "err", err)
@@ -39,6 +43,14 @@ func (j *Janitor) Run(ctx context.Context) {
 			slog.Warn("janitor: ads not expired", "err", err)
 		} else if n > 0 {
 			slog.Info("janitor: ads expired", "count", n)
+		}
+		if j.Digests != nil && time.Since(lastDigests) >= 10*time.Minute {
+			lastDigests = time.Now()
+			if n, err := j.Digests(ctx); err != nil && ctx.Err() == nil {
+				slog.Warn("janitor: daily alerts not sent", "err", err)
+			} else if n > 0 {
+				slog.Info("janitor: daily alerts queued", "count", n)
+			}
 		}
 		if time.Since(lastSweep) >= time.Hour {
 			lastSweep = time.Now()
@@ -76,8 +88,9 @@ func (j *Janitor) hourly(ctx context.Context) {
 	}
 }
 
-// Reconcile enqueues every ad pending for longer than StaleAfter, and every
-// e-mail never tried, and returns how many jobs it enqueued. An ad whose
+// Reconcile enqueues every ad pending for longer than StaleAfter, every ad
+// whose alerts waited as long, and every e-mail never tried, and returns
+// how many jobs it enqueued. An ad whose
 // enqueue fails is claimed again once StaleAfter has passed.
 func (j *Janitor) Reconcile(ctx context.Context) (int, error) {
 	emails, err := j.DB.StalePendingEmails(ctx, time.Now().Add(-j.StaleAfter), 500)
@@ -90,6 +103,16 @@ func (j *Janitor) Reconcile(ctx context.Context) (int, error) {
 		}
 	}
 	n := len(emails)
+	alerts, err := j.DB.ClaimPendingAlerts(ctx, time.Now().Add(-j.StaleAfter), 500)
+	if err != nil {
+		return n, err
+	}
+	for _, id := range alerts {
+		if err := j.Queue.Enqueue(ctx, Job{Kind: KindAlerts, ID: id}); err != nil {
+			return n, err
+		}
+		n++
+	}
 	for {
 		ids, err := j.DB.ClaimStalePending(ctx, time.Now().Add(-j.StaleAfter), 500)
 		if err != nil {

@@ -19,7 +19,8 @@ var ErrClaimLost = errors.New("claim on the message lost")
 
 // Job kinds.
 const (
-	KindAd = "ad" // bring an ad in line with its status: publish, update or delete it
+	KindAd     = "ad"     // bring an ad in line with its status: publish, update or delete it
+	KindAlerts = "alerts" // tell people of an ad: its saved-search matches, its lower price
 )
 
 // Job is one unit of work. Jobs carry ids only: the handler re-reads the
