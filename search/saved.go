@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -31,8 +32,8 @@ import (
 // slots leaving it open, so an ad's candidates are the intersection, field
 // by field, of the open slots and those of the ad's values. A search with
 // free text is kept under one of its words (its longest whole word, else
-// its prefix), so only those whose word the ad has are read, and then
-// checked on all their words. The ranges are checked per candidate, on 16
+// its prefix), and the searches sharing a text share its check: only the
+// texts whose key word the ad has are checked, each once. The ranges are checked per candidate, on 16
 // bytes a slot.
 type Matcher struct {
 	mu    sync.RWMutex
@@ -46,10 +47,11 @@ type Matcher struct {
 	style, colour  valueField[string]
 	looks          map[uint32][2]string // the style and colour of the slots with either
 
-	texts     map[uint32]savedText // the free text of the slots with some
-	withText  *roaring.Bitmap      // those slots
-	wholeKey  valueSets[string]    // slots by the whole word they are kept under
-	prefixKey valueSets[string]    // slots by the prefix they are kept under
+	texts     map[string]*textGroup // by textGroup.id
+	slotText  map[uint32]*textGroup // the text of each slot with one
+	withText  *roaring.Bitmap       // those slots
+	wholeKey  map[string][]*textGroup
+	prefixKey map[string][]*textGroup
 
 	names [nameCity + 1]map[uint32][]string // by name kind and id: the name's words
 }
@@ -68,11 +70,18 @@ type savedSpans struct {
 	yearLo, yearHi   uint16
 }
 
-// savedText is a slot's free text: whole words, sorted, then the prefix
-// the last word asks for when no whole word already starts with it.
+// savedText is a saved search's free text: whole words, sorted, then the
+// prefix the last word asks for when no whole word already starts with it.
 type savedText struct {
 	words  []string
 	prefix bool // the last word is a prefix
+}
+
+// textGroup is the saved searches sharing a free text: its words are
+// checked once for all of them.
+type textGroup struct {
+	text  savedText
+	slots *roaring.Bitmap
 }
 
 // valueField is the slots of one equality filter: a bitmap per value asked
@@ -100,8 +109,8 @@ func NewMatcher() *Matcher {
 		slots:   map[uint64]uint32{},
 		catalog: newValueField[uint64](), place: newValueField[uint64](),
 		style: newValueField[string](), colour: newValueField[string](),
-		looks: map[uint32][2]string{}, texts: map[uint32]savedText{}, withText: roaring.New(),
-		wholeKey: valueSets[string]{}, prefixKey: valueSets[string]{},
+		looks: map[uint32][2]string{}, texts: map[string]*textGroup{}, slotText: map[uint32]*textGroup{}, withText: roaring.New(),
+		wholeKey: map[string][]*textGroup{}, prefixKey: map[string][]*textGroup{},
 	}
 }
 
@@ -175,9 +184,7 @@ func (m *Matcher) link(slot uint32, f *Filter, text savedText, hasText bool) {
 		m.looks[slot] = [2]string{f.Type, f.Color}
 	}
 	if hasText {
-		m.texts[slot] = text
-		m.withText.Add(slot)
-		m.keyOf(text).add(text.key(), slot)
+		m.addText(slot, text)
 	}
 }
 
@@ -190,15 +197,44 @@ func (m *Matcher) unlink(slot uint32) {
 	delete(m.looks, slot)
 	m.style.remove(look[0], slot)
 	m.colour.remove(look[1], slot)
-	if text, ok := m.texts[slot]; ok {
-		delete(m.texts, slot)
-		m.withText.Remove(slot)
-		m.keyOf(text).remove(text.key(), slot)
+	if g := m.slotText[slot]; g != nil {
+		m.removeText(slot, g)
 	}
 }
 
-// keyOf returns the sets a text is kept in: by whole word, or by prefix.
-func (m *Matcher) keyOf(t savedText) valueSets[string] {
+// addText puts slot in its text's group, the group under its key word.
+func (m *Matcher) addText(slot uint32, t savedText) {
+	id := t.id()
+	g := m.texts[id]
+	if g == nil {
+		g = &textGroup{text: t, slots: roaring.New()}
+		m.texts[id] = g
+		keys := m.keysOf(t)
+		keys[t.key()] = append(keys[t.key()], g)
+	}
+	g.slots.Add(slot)
+	m.slotText[slot] = g
+	m.withText.Add(slot)
+}
+
+// removeText takes slot out of its text's group, and an emptied group out.
+func (m *Matcher) removeText(slot uint32, g *textGroup) {
+	delete(m.slotText, slot)
+	m.withText.Remove(slot)
+	g.slots.Remove(slot)
+	if !g.slots.IsEmpty() {
+		return
+	}
+	delete(m.texts, g.text.id())
+	keys, key := m.keysOf(g.text), g.text.key()
+	if keys[key] = slices.DeleteFunc(keys[key], func(x *textGroup) bool { return x == g }); len(keys[key]) == 0 {
+		delete(keys, key)
+	}
+}
+
+// keysOf returns the groups a text is kept among: by whole word, or by
+// prefix when it has no whole word.
+func (m *Matcher) keysOf(t savedText) map[string][]*textGroup {
 	if t.prefix && len(t.words) == 1 {
 		return m.prefixKey
 	}
@@ -216,25 +252,39 @@ func (m *Matcher) Match(d *Doc) []uint64 {
 	if cands.IsEmpty() {
 		return nil
 	}
-	v := valuesOf(d)
-	var out []uint64
 	if !m.withText.IsEmpty() {
-		words := m.adWords(d)
-		texts := m.keyed(words)
-		texts.And(cands)
-		cands.AndNot(m.withText)
-		out = m.collect(out, texts, func(slot uint32) bool { return m.spans[slot].pass(v) && m.texts[slot].pass(words) })
+		m.checkText(cands, m.adWords(d))
 	}
-	out = m.collect(out, cands, func(slot uint32) bool { return m.spans[slot].pass(v) })
-	slices.Sort(out)
+	out := m.collect(cands, valuesOf(d))
+	if !slices.IsSorted(out) { // slots are in id order while searches come in id order
+		slices.Sort(out)
+	}
 	return out
 }
 
-// collect appends the ids of the slots of set that pass.
-func (m *Matcher) collect(out []uint64, set *roaring.Bitmap, pass func(slot uint32) bool) []uint64 {
-	eachRun(set, func(slots []uint32) {
+// checkText keeps in cands, of the slots with free text, those whose words
+// the ad's (sorted) has: each text kept under one of them is checked once
+// for all the searches that share it.
+func (m *Matcher) checkText(cands *roaring.Bitmap, words []string) {
+	var pass []*roaring.Bitmap
+	m.keyed(words, func(g *textGroup) {
+		if g.text.pass(words) {
+			pass = append(pass, g.slots)
+		}
+	})
+	keep := roaring.FastOr(pass...)
+	keep.And(cands)
+	cands.AndNot(m.withText)
+	cands.Or(keep)
+}
+
+// collect returns the ids of the slots of cands whose ranges the ad's
+// values are within, in slot order.
+func (m *Matcher) collect(cands *roaring.Bitmap, v adValues) []uint64 {
+	var out []uint64
+	eachRun(cands, func(slots []uint32) {
 		for _, slot := range slots {
-			if pass(slot) {
+			if m.spans[slot].pass(v) {
 				out = append(out, m.ids[slot])
 			}
 		}
@@ -256,28 +306,26 @@ func (m *Matcher) adWords(d *Doc) []string {
 	return slices.Compact(words)
 }
 
-// keyed returns the slots kept under one of the ad's words (sorted) or a
-// prefix of one. Each prefix is looked up once: those a word shares with
-// the one before it were looked up for that one.
-func (m *Matcher) keyed(words []string) *roaring.Bitmap {
-	var sets []*roaring.Bitmap
+// keyed calls fn with the texts kept under one of the ad's words (sorted)
+// or a prefix of one, each once. Each prefix is looked up once: those a
+// word shares with the one before it were looked up for that one.
+func (m *Matcher) keyed(words []string, fn func(g *textGroup)) {
 	prev := ""
 	for i, w := range words {
-		if b := m.wholeKey[w]; b != nil {
-			sets = append(sets, b)
+		for _, g := range m.wholeKey[w] {
+			fn(g)
 		}
 		from := 0
 		if i > 0 {
 			from = commonPrefix(prev, w) + 1
 		}
 		for n := from; n <= len(w); n++ {
-			if b := m.prefixKey[w[:n]]; b != nil {
-				sets = append(sets, b)
+			for _, g := range m.prefixKey[w[:n]] {
+				fn(g)
 			}
 		}
 		prev = w
 	}
-	return roaring.FastOr(sets...)
 }
 
 // commonPrefix is the length in bytes of the prefix a and b share.
@@ -388,6 +436,21 @@ func (t savedText) key() string {
 		}
 	}
 	return key
+}
+
+// id tells texts apart: each word after its length, then whether the last
+// is a prefix.
+func (t savedText) id() string {
+	var b strings.Builder
+	for _, w := range t.words {
+		b.WriteString(strconv.Itoa(len(w)))
+		b.WriteByte(':')
+		b.WriteString(w)
+	}
+	if t.prefix {
+		b.WriteByte('*')
+	}
+	return b.String()
 }
 
 // pass reports whether the ad's words (sorted) have every word of the text.

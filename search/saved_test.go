@@ -269,7 +269,7 @@ func TestSavedPutReplacesAndRemoveForgets(t *testing.T) {
 	if got := m.Match(&savedCG); !slices.Equal(got, []uint64{2, 4}) || m.Len() != 2 {
 		t.Fatalf("Match = %v (Len %d), want [2 4] (2)", got, m.Len())
 	}
-	if len(m.texts) != 0 || !m.withText.IsEmpty() || len(m.wholeKey)+len(m.prefixKey) != 0 || len(m.looks) != 0 {
+	if len(m.texts)+len(m.slotText) != 0 || !m.withText.IsEmpty() || len(m.wholeKey)+len(m.prefixKey) != 0 || len(m.looks) != 0 {
 		t.Fatalf("removed searches left text behind: %d texts, %d keys", len(m.texts), len(m.wholeKey)+len(m.prefixKey))
 	}
 }
