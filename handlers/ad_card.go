@@ -3,7 +3,10 @@ package handlers
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/gofiber/fiber/v2"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -31,6 +34,11 @@ type adCard struct {
 	Pending      bool // the worker still has to act: the badge refreshes itself
 	Reason       string
 	Listed       bool
+	PriceDrop    string // "Preço reduzido em R$ 1.500", for PriceDropDays after a reduction
+	Saved        bool   // the signed-in person saved the ad
+	Saves        int    // how many people saved the ad (the owner's list)
+	Deal         string // the fair-price level ("Bom preço"); empty without a rating
+	DealClass    string // its badge's class
 }
 
 // statusLabels are the owner's words for each status.
@@ -73,6 +81,10 @@ func (s *Server) cardOf(ad *models.Ad) adCard {
 	if ad.IsNew {
 		card.Km = "0 km"
 	}
+	if ad.PriceDropFrom != nil && ad.PriceDroppedAt != nil && *ad.PriceDropFrom > ad.Price &&
+		time.Since(*ad.PriceDroppedAt) < models.PriceDropDays*24*time.Hour {
+		card.PriceDrop = "Preço reduzido em " + money(int64(*ad.PriceDropFrom-ad.Price))
+	}
 	if ad.HiddenAt != nil {
 		card.StatusLabel, card.StatusClass, card.Reason = "Oculto pela moderação", "hidden", ad.HiddenReason
 	}
@@ -97,6 +109,10 @@ func (s *Server) docCard(d *search.Doc) adCard {
 	if d.VersionID != 0 {
 		ad.VersionID = &d.VersionID
 	}
+	if d.PriceDropFrom != 0 {
+		from := models.Money(d.PriceDropFrom)
+		ad.PriceDropFrom, ad.PriceDroppedAt = &from, &d.PriceDroppedAt
+	}
 	if d.Cover.Key != "" {
 		ad.Images = []models.Image{{Status: models.ImageReady, ThumbKey: d.Cover.Key, ThumbWidth: d.Cover.Width, ThumbHeight: d.Cover.Height}}
 	}
@@ -108,8 +124,34 @@ func (s *Server) docCards(docs []search.Doc) []adCard {
 	out := make([]adCard, len(docs))
 	for i := range docs {
 		out[i] = s.docCard(&docs[i])
+		out[i].Deal, out[i].DealClass = dealBadge(docs[i].Rating)
 	}
 	return out
+}
+
+// markSaved marks the cards of the ads the signed-in person saved, in one
+// read for every list.
+func (s *Server) markSaved(c *fiber.Ctx, lists ...[]adCard) error {
+	u := currentUser(c)
+	if u == nil {
+		return nil
+	}
+	var ids []uint64
+	for _, cards := range lists {
+		for i := range cards {
+			ids = append(ids, cards[i].ID)
+		}
+	}
+	saved, err := s.db.FavoriteSet(c.UserContext(), u.ID, ids)
+	if err != nil {
+		return err
+	}
+	for _, cards := range lists {
+		for i := range cards {
+			cards[i].Saved = saved[cards[i].ID]
+		}
+	}
+	return nil
 }
 
 // slugify makes a URL segment of a title: lower case, accents dropped,

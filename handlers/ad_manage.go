@@ -20,17 +20,26 @@ func (s *Server) myAds(c *fiber.Ctx) error {
 	})
 }
 
-// myAdCards reads the signed-in user's ads as cards, with how many there
-// are per status.
+// myAdCards reads the signed-in user's ads as cards, each with how many
+// people saved it, and how many there are per status.
 func (s *Server) myAdCards(c *fiber.Ctx) ([]adCard, map[string]int, error) {
 	ads, err := s.db.AdsOf(c.UserContext(), currentUser(c).ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ads of the signed-in user: %w", err)
 	}
+	ids := make([]uint64, len(ads))
+	for i := range ads {
+		ids[i] = ads[i].ID
+	}
+	saves, err := s.db.FavoriteCounts(c.UserContext(), ids)
+	if err != nil {
+		return nil, nil, err
+	}
 	cards := make([]adCard, len(ads))
 	counts := map[string]int{}
 	for i := range ads {
 		cards[i] = s.cardOf(&ads[i])
+		cards[i].Saves = saves[ads[i].ID]
 		counts[cards[i].StatusClass]++
 	}
 	return cards, counts, nil

@@ -93,6 +93,11 @@ func (s *Server) renderAdPage(c *fiber.Ctx, status int, page *models.AdPage, con
 		current = n
 	}
 
+	similar, own := s.similarAds(ad), []adCard{card}
+	if err := s.markSaved(c, own, similar); err != nil {
+		return err
+	}
+	card = own[0]
 	canonical := s.baseURL + card.URL
 	description := card.Title + " " + card.Years + ", " + card.Km + ", " + card.Place + " por " + card.Price + "."
 	if ad.SalesPhrase != "" {
@@ -116,7 +121,8 @@ func (s *Server) renderAdPage(c *fiber.Ctx, status int, page *models.AdPage, con
 		"AdID":        ad.ID,
 		"Reasons":     reportReasons,
 		"ReportForm":  newForm(),
-		"Similar":     s.similarAds(ad),
+		"Similar":     similar,
+		"Deal":        s.dealOfAd(ad.ID),
 	}
 	if len(photos) > 0 {
 		data["OGImage"] = absoluteURL(s.baseURL, photos[0].Large)

@@ -12,8 +12,9 @@ import (
 // for every value, and a page of 24 cards and 60 facet links spent most of
 // its time there.
 
-// cardsHTML writes the <li> of each card, as in a list of results.
-func cardsHTML(cards []adCard) template.HTML {
+// cardsHTML writes the <li> of each card, as in a list of results, each
+// with its "Salvar" button (csrf is the page's token).
+func cardsHTML(cards []adCard, csrf any) template.HTML {
 	var b strings.Builder
 	b.Grow(len(cards) * 512)
 	for i := range cards {
@@ -38,7 +39,14 @@ func cardsHTML(cards []adCard) template.HTML {
 		b.WriteString(html.EscapeString(c.Place))
 		b.WriteString("</p>\n" + `      <p class="price">`)
 		b.WriteString(html.EscapeString(c.Price))
-		b.WriteString("</p>\n    </div>\n  </a>\n</li>\n")
+		b.WriteString("</p>\n")
+		if c.PriceDrop != "" {
+			b.WriteString(`      <p class="drop">` + html.EscapeString(c.PriceDrop) + "</p>\n")
+		}
+		writeDeal(&b, c)
+		b.WriteString("    </div>\n  </a>\n  ")
+		b.WriteString(string(favoriteButtonHTML(c.ID, c.Title, c.Saved, csrf)))
+		b.WriteString("\n</li>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped above
 }

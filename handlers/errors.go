@@ -46,6 +46,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if !ok {
 		msg = errorMessages[fiber.StatusInternalServerError]
 	}
+	var fe *fiber.Error
+	if status == fiber.StatusUnprocessableEntity && errors.As(err, &fe) {
+		msg = fe.Message // the handler's own pt-BR reason
+	}
 	if status == fiber.StatusServiceUnavailable && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}

@@ -38,8 +38,9 @@ const (
 )
 
 // draftRoutes are the forms whose values survive a new sign-in: the ad
-// form (new and edit) and the reply in a conversation.
-var draftRoutes = regexp.MustCompile(`^/(anuncios/novo|anuncios/[0-9]{1,19}/editar|mensagens/[0-9]{1,19})$`)
+// form (new and edit), the reply in a conversation, and saving an ad or a
+// search (which an anonymous visitor does after signing in).
+var draftRoutes = regexp.MustCompile(`^/(anuncios/novo|anuncios/[0-9]{1,19}/editar|mensagens/[0-9]{1,19}|anuncio/[0-9]{1,19}/favorito|buscas-salvas)$`)
 
 // draft is a kept form.
 type draft struct {
@@ -178,6 +179,10 @@ func draftNotice(next string) string {
 		return ""
 	}
 	switch {
+	case strings.HasSuffix(next[:strings.IndexByte(next, '?')], "/favorito"):
+		return "Entre na sua conta para salvar este anúncio. Ele fica nos seus favoritos assim que você entrar."
+	case strings.HasPrefix(next, "/buscas-salvas?"):
+		return "Entre na sua conta para salvar esta busca. Ela fica salva assim que você entrar."
 	case strings.HasPrefix(next, "/mensagens/"):
 		return "Sua sessão expirou. Entre de novo para enviar a resposta — o que você escreveu foi guardado."
 	case strings.Contains(next, "/editar"):

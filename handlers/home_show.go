@@ -17,13 +17,17 @@ func (s *Server) homeShow(c *fiber.Ctx) error {
 	}
 	newest := s.index.Search(search.Filter{}, search.OrderNewest, 0, homeCards, false)
 	top := s.index.Search(search.Filter{TopOffer: true}, search.OrderNewest, 0, homeCards, false)
+	newestCards, topCards := s.docCards(newest.Docs), s.docCards(top.Docs)
+	if err := s.markSaved(c, newestCards, topCards); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, "pages/home", fiber.Map{
 		"Title":       "Motando — motos novas e usadas à venda",
 		"Description": "Compre e venda motos novas e usadas em todo o Brasil. Compare preços e fale direto com quem vende.",
 		"Catalog":     s.catalog.Load(),
 		"Places":      s.places,
-		"Newest":      s.docCards(newest.Docs),
-		"Top":         s.docCards(top.Docs),
+		"Newest":      newestCards,
+		"Top":         topCards,
 		"Total":       int64(newest.Total),
 	})
 }

@@ -50,6 +50,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"asset":          s.assets.url,
 		"thousands":      thousands,
 		"cardsHTML":      cardsHTML,
+		"favoriteButton": favoriteButtonHTML,
+		"queryFields":    queryFields,
 		"facetsHTML":     facetsHTML,
 		"money":          money,
 		"plural":         pluralAny,

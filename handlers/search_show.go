@@ -42,6 +42,9 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	q := s.parseSearch(raw)
 	data := s.searchResults(q)
+	if err := s.markSaved(c, data["Cards"].([]adCard)); err != nil {
+		return err
+	}
 	s.addSearchForm(data, q)
 	heading := s.searchTitle(q)
 	data["Heading"], data["Title"] = heading, heading+" — Motando"
@@ -132,6 +135,7 @@ func (s *Server) searchResults(q *searchQuery) fiber.Map {
 		"Query": q, "Values": q.Values, "Cards": cards, "Total": int64(res.Total), "Notes": q.Notes, "Chips": q.Chips,
 		"Facets": s.facetGroups(q, &res.Facets), "Page": q.Page, "Pages": pages,
 		"Order": q.Order, "Orders": searchOrders, "URL": here,
+		"SaveQuery": savedSearchQuery(q), "Alerts": models.AlertModes,
 	}
 	if q.Page > 1 {
 		data["PrevURL"] = q.url("pagina", strconv.Itoa(q.Page-1))

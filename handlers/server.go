@@ -215,6 +215,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get("/", s.homeShow)
 	app.Get("/motos", s.searchShow)
+	app.Get("/preco-justo", s.fairPriceShow)
 	app.Get("/sugestoes", s.suggestionList)
 	app.Get("/sitemap.xml", s.sitemap)
 	app.Get("/robots.txt", s.robots)
@@ -239,6 +240,8 @@ func (s *Server) routes(app *fiber.App) {
 	account.Post("/senha", s.passwordUpdate)
 
 	app.Get("/anuncio/:id", s.adShow)
+	app.Get("/anuncio/:id/favorito", s.requireUser, s.favoriteResume)
+	app.Post("/anuncio/:id/favorito", s.requireUser, s.favoriteToggle)
 	app.Get("/anuncio/:id/:slug", s.adShow)
 	app.Post("/anuncio/:id/mensagens", s.messageCreate)
 	app.Post("/anuncio/:id/denuncia", s.reportCreate)
@@ -249,6 +252,13 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/conversa/:token", s.conversationShow)
 	app.Post("/conversa/:token", s.conversationReply)
 	app.Post("/conversa/:token/encerrar", s.conversationRevoke)
+
+	app.Get("/favoritos", s.requireUser, s.favoriteList)
+	app.Get("/buscas-salvas", s.requireUser, s.savedSearchList)
+	app.Post("/buscas-salvas", s.requireUser, s.savedSearchCreate)
+	app.Get("/buscas-salvas/:id", s.requireUser, s.savedSearchOpen)
+	app.Post("/buscas-salvas/:id/excluir", s.requireUser, s.savedSearchDelete)
+	app.Get("/buscas-salvas/:id/parar", s.savedSearchStop)
 
 	app.Get("/meus-anuncios", s.requireUser, s.myAds)
 	app.Get("/anuncios/novo", s.requireUser, s.adNewShow)

@@ -52,9 +52,9 @@ func (db *DB) EmailByID(ctx context.Context, id uint64) (*Email, error) {
 }
 
 // privateLink matches the private links e-mails carry (a password reset,
-// an anonymous buyer's conversation): their tokens open an account or a
-// conversation.
-var privateLink = regexp.MustCompile(`(/senha/redefinir/|/conversa/)[A-Za-z0-9_-]+`)
+// an anonymous buyer's conversation, an alert's stop link): their tokens
+// open an account or a conversation, or stop an alert.
+var privateLink = regexp.MustCompile(`(/senha/redefinir/|/conversa/|/parar\?t=)[A-Za-z0-9_-]+`)
 
 // withoutLinks is an e-mail body with its private links' tokens removed.
 func withoutLinks(body string) string {
