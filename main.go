@@ -409,11 +409,11 @@ func seed(ctx context.Context, cfg *config, args []string, out io.Writer) error 
 		svc.db.AdsChanged(ctx)
 		return nil
 	}
-	workCtx, stopWork := context.WithCancel(ctx)
 	secret, err := cfg.secret()
 	if err != nil {
 		return err
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
 	runner, _ := newWorker(cfg, svc, secret)
 	done := make(chan struct{})
 	go func() { runner.Run(workCtx); close(done) }()
