@@ -282,13 +282,16 @@ func (m *Matcher) checkText(cands *roaring.Bitmap, words []string) {
 // values are within, in slot order.
 func (m *Matcher) collect(cands *roaring.Bitmap, v adValues) []uint64 {
 	var out []uint64
-	eachRun(cands, func(slots []uint32) {
-		for _, slot := range slots {
-			if m.spans[slot].pass(v) {
-				out = append(out, m.ids[slot])
+	spans, ids := m.spans, m.ids
+	it := cands.ManyIterator()
+	var buf [256]uint32
+	for n := it.NextMany(buf[:]); n > 0; n = it.NextMany(buf[:]) {
+		for _, slot := range buf[:n] {
+			if spans[slot].pass(v) {
+				out = append(out, ids[slot])
 			}
 		}
-	})
+	}
 	return out
 }
 

@@ -173,7 +173,13 @@ func TestSavedSearchesMatchAsTheIndexFinds(t *testing.T) {
 		}
 	}
 	// The rounds must have tested both ways, free text too.
-	checked := rounds * docs * len(held)
+	testedBothWays(t, passes, textPasses, rounds*docs*len(held))
+}
+
+// testedBothWays fails the test unless between 2 % and 50 % of the checks
+// passed, and 2 % of those with free text.
+func testedBothWays(t *testing.T, passes, textPasses, checked int) {
+	t.Helper()
 	t.Logf("%d passes (%d with free text) in about %d checks", passes, textPasses, checked)
 	if passes*50 < checked || passes*2 > checked || textPasses*50 < passes {
 		t.Fatalf("%d passes (%d with free text) in about %d checks: the random searches are too narrow or too broad to tell",
