@@ -14,7 +14,7 @@ import (
 // searchParams are the names of /motos' query parameters, in the order
 // links write them.
 var searchParams = []string{"q", "marca", "modelo", "versao", "estado", "cidade", "preco_min", "preco_max",
-	"ano_min", "ano_max", "km_max", "tipo", "cor", "ordem", "pagina"}
+	"ano_min", "ano_max", "km_max", "tipo", "cor", "bons_precos", "ordem", "pagina"}
 
 // Search page limits.
 const (
@@ -27,7 +27,7 @@ const (
 var searchOrders = []models.Choice{
 	{Value: search.OrderNewest, Label: "Mais recentes"}, {Value: search.OrderPriceAsc, Label: "Menor preço"},
 	{Value: search.OrderPriceDesc, Label: "Maior preço"}, {Value: search.OrderKmAsc, Label: "Menor km"},
-	{Value: search.OrderModelYearNew, Label: "Mais novas"},
+	{Value: search.OrderModelYearNew, Label: "Mais novas"}, {Value: search.OrderBestDeal, Label: "Melhor negócio"},
 }
 
 // chip is an active filter shown as a removable label.
@@ -172,6 +172,7 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 			}
 		}
 	}
+	q.parseGoodPrice(get("bons_precos"), ignore)
 	if f.PriceMin != 0 && f.PriceMax != 0 && f.PriceMin > f.PriceMax {
 		f.PriceMin, f.PriceMax = f.PriceMax, f.PriceMin
 		q.Values.Set("preco_min", strconv.FormatInt(f.PriceMin/100, 10))
@@ -297,6 +298,9 @@ func (s *Server) chipsOf(q *searchQuery) []chip {
 	}
 	if f.Color != "" {
 		add(models.ChoiceLabel(models.AdColors, f.Color), "cor")
+	}
+	if f.GoodPrice {
+		add("Bons preços", "bons_precos")
 	}
 	return chips
 }

@@ -11,11 +11,12 @@ import (
 )
 
 // sitemapSize is the most URLs one sitemap file may list; a file lists
-// two fewer ads, room for the home and search pages on the first.
+// three fewer ads, room for the home, search and fair-price pages on the
+// first.
 const sitemapSize = 50_000
 
 // sitemapAds is how many ads one sitemap file lists.
-const sitemapAds = sitemapSize - 2
+const sitemapAds = sitemapSize - 3
 
 // sitemap lists the public pages for search engines: GET /sitemap.xml.
 // Past 50,000 ads it is an index of pages, /sitemap.xml?pagina=N.
@@ -46,7 +47,8 @@ func (s *Server) sitemap(c *fiber.Ctx) error {
 	w := bufio.NewWriter(c.Response().BodyWriter())
 	w.WriteString(xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	if page == 1 {
-		fmt.Fprintf(w, "<url><loc>%s/</loc></url>\n<url><loc>%s/motos</loc></url>\n", s.baseURL, s.baseURL)
+		fmt.Fprintf(w, "<url><loc>%s/</loc></url>\n<url><loc>%s/motos</loc></url>\n<url><loc>%s/preco-justo</loc></url>\n",
+			s.baseURL, s.baseURL, s.baseURL)
 	}
 	for _, d := range s.index.Listed((page-1)*sitemapAds, sitemapAds) {
 		fmt.Fprintf(w, "<url><loc>%s%s</loc><lastmod>%s</lastmod></url>\n",
