@@ -332,6 +332,8 @@ func sitePages(f pageFixture) []sitePage {
 		{name: "motos-filtros", path: "/motos?marca=" + brand + "&ano_min=2000&ordem=menor_preco"},
 		{name: "motos-pagina-2", path: "/motos?pagina=2"},
 		{name: "motos-vazia", path: "/motos?q=xyzzyquux"},
+		{name: "motos-bons-precos", path: "/motos?bons_precos=1&ordem=melhor_negocio"},
+		{name: "preco-justo", path: "/preco-justo"},
 		{name: "anuncio", path: "/anuncio/" + ad},
 		{name: "cadastro", path: "/cadastro"},
 		{name: "cadastro-erros", path: "/cadastro", act: chromedp.Tasks{
