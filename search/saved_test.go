@@ -52,21 +52,21 @@ var savedLongPhrase = func() string {
 	return strings.Join(words, " ")
 }()
 
-func pick[T any](rng *rand.Rand, from []T) T { return from[rng.IntN(len(from))] }
+func savedPick[T any](rng *rand.Rand, from []T) T { return from[rng.IntN(len(from))] }
 
 func savedDoc(rng *rand.Rand, id uint64) Doc {
-	line, place := pick(rng, savedLines), pick(rng, savedPlaces)
+	line, place := savedPick(rng, savedLines), savedPick(rng, savedPlaces)
 	if rng.IntN(15) == 0 { // a line out of the catalog
 		line = [3]uint32{uint32(rng.IntN(6)), uint32(rng.IntN(60)), uint32(rng.IntN(3)) * 111}
 	}
 	d := Doc{
 		ID: id, BrandID: line[0], ModelID: line[1], VersionID: line[2], StateID: uint16(place[0]), CityID: place[1],
-		Type: pick(rng, []string{"street", "scooter", "trail", ""}), Color: pick(rng, []string{"preta", "vermelha", "branca", ""}),
-		ModelYear: pick(rng, savedYears), Mileage: pick(rng, savedKms), Price: pick(rng, savedPrices),
-		TopOffer: rng.IntN(4) == 0, Phrase: pick(rng, savedTexts),
+		Type: savedPick(rng, []string{"street", "scooter", "trail", ""}), Color: savedPick(rng, []string{"preta", "vermelha", "branca", ""}),
+		ModelYear: savedPick(rng, savedYears), Mileage: savedPick(rng, savedKms), Price: savedPick(rng, savedPrices),
+		TopOffer: rng.IntN(4) == 0, Phrase: savedPick(rng, savedTexts),
 	}
 	if rng.IntN(3) == 0 {
-		d.Phrase += " " + pick(rng, savedTexts)
+		d.Phrase += " " + savedPick(rng, savedTexts)
 	}
 	if rng.IntN(3) == 0 {
 		d.Price = rng.Int64N(50_000_00)
@@ -80,36 +80,38 @@ func savedFilter(rng *rand.Rand) Filter {
 	var f Filter
 	// Catalog and place ids drawn on their own, so that some disagree (a
 	// model of another brand, a city of another state).
-	line, other, place := pick(rng, savedLines), pick(rng, savedLines), pick(rng, savedPlaces)
-	bounds := func(from []int64) int64 { return pick(rng, append([]int64{0, -1, rng.Int64N(50_000_00)}, from...)) }
-	years := func() int { return pick(rng, append([]int{0}, savedYears...)) }
+	line, other, place := savedPick(rng, savedLines), savedPick(rng, savedLines), savedPick(rng, savedPlaces)
+	bounds := func(from []int64) int64 {
+		return savedPick(rng, append([]int64{0, -1, rng.Int64N(50_000_00)}, from...))
+	}
+	years := func() int { return savedPick(rng, append([]int{0}, savedYears...)) }
 	parts := []func(){
-		func() { f.BrandID = pick(rng, []uint32{line[0], line[0], other[0]}) },
-		func() { f.ModelID = pick(rng, []uint32{line[1], line[1], other[1]}) },
+		func() { f.BrandID = savedPick(rng, []uint32{line[0], line[0], other[0]}) },
+		func() { f.ModelID = savedPick(rng, []uint32{line[1], line[1], other[1]}) },
 		func() {
-			f.BrandID, f.ModelID, f.VersionID = line[0], line[1], pick(rng, []uint32{line[2], line[2], other[2]})
+			f.BrandID, f.ModelID, f.VersionID = line[0], line[1], savedPick(rng, []uint32{line[2], line[2], other[2]})
 		},
-		func() { f.StateID = pick(rng, []uint16{uint16(place[0]), uint16(place[0]), 2}) },
-		func() { f.StateID, f.CityID = pick(rng, []uint16{uint16(place[0]), 2}), place[1] },
+		func() { f.StateID = savedPick(rng, []uint16{uint16(place[0]), uint16(place[0]), 2}) },
+		func() { f.StateID, f.CityID = savedPick(rng, []uint16{uint16(place[0]), 2}), place[1] },
 		func() { f.PriceMin = bounds(savedPrices) },
 		func() { f.PriceMax = bounds(savedPrices) },
 		func() { f.PriceMin, f.PriceMax = bounds(savedPrices), bounds(savedPrices) },
 		func() { f.YearMin, f.YearMax = years(), years() },
-		func() { f.KmMax = pick(rng, append([]int{-1}, savedKms...)) },
-		func() { f.Type = pick(rng, []string{"street", "scooter", "custom"}) },
-		func() { f.Color = pick(rng, []string{"preta", "azul"}) },
+		func() { f.KmMax = savedPick(rng, append([]int{-1}, savedKms...)) },
+		func() { f.Type = savedPick(rng, []string{"street", "scooter", "custom"}) },
+		func() { f.Color = savedPick(rng, []string{"preta", "azul"}) },
 		func() { f.TopOffer = true },
-		func() { f.Words = append(f.Words, pick(rng, savedWords)) },
-		func() { f.Words = append(f.Words, pick(rng, savedWords), pick(rng, savedWords)) },
+		func() { f.Words = append(f.Words, savedPick(rng, savedWords)) },
+		func() { f.Words = append(f.Words, savedPick(rng, savedWords), savedPick(rng, savedWords)) },
 	}
-	for range pick(rng, []int{0, 1, 1, 2, 2, 3, 4}) {
-		pick(rng, parts)()
+	for range savedPick(rng, []int{0, 1, 1, 2, 2, 3, 4}) {
+		savedPick(rng, parts)()
 	}
 	return f
 }
 
-// indexOf returns an index holding d alone.
-func indexOf(d Doc, names Names) *Index {
+// savedIndexOf returns an index holding d alone.
+func savedIndexOf(d Doc, names Names) *Index {
 	ix := New()
 	ix.SetNames(names)
 	ix.Apply([]Doc{d}, nil)
@@ -117,9 +119,9 @@ func indexOf(d Doc, names Names) *Index {
 	return ix
 }
 
-// finds reports whether a search with f finds the ad of an index holding
+// savedFinds reports whether a search with f finds the ad of an index holding
 // one; the matcher ignores the top offer rating, so the search does too.
-func finds(ix *Index, f Filter) bool {
+func savedFinds(ix *Index, f Filter) bool {
 	f.TopOffer = false
 	return ix.Search(f, OrderNewest, 0, 1, false).Total == 1
 }
@@ -153,16 +155,16 @@ func TestSavedSearchesMatchAsTheIndexFinds(t *testing.T) {
 		for i := range docs {
 			d := savedDoc(rng, uint64(round*docs+i+1))
 			got := m.Match(&d)
-			want, ix := []uint64{}, indexOf(d, savedNames)
+			want, ix := []uint64{}, savedIndexOf(d, savedNames)
 			for id, f := range held {
-				if finds(ix, f) {
+				if savedFinds(ix, f) {
 					want = append(want, id)
 				}
 			}
 			slices.Sort(want)
 			if !slices.Equal(got, want) {
 				t.Fatalf("round %d, ad %+v:\n got %v\nwant %v\nmissing %v, extra %v", round, d, got, want,
-					describe(held, without(want, got)), describe(held, without(got, want)))
+					savedDescribe(held, savedWithout(want, got)), savedDescribe(held, savedWithout(got, want)))
 			}
 			passes += len(got)
 			for _, id := range got {
@@ -173,12 +175,12 @@ func TestSavedSearchesMatchAsTheIndexFinds(t *testing.T) {
 		}
 	}
 	// The rounds must have tested both ways, free text too.
-	testedBothWays(t, passes, textPasses, rounds*docs*len(held))
+	savedBothWays(t, passes, textPasses, rounds*docs*len(held))
 }
 
-// testedBothWays fails the test unless between 2 % and 50 % of the checks
+// savedBothWays fails the test unless between 2 % and 50 % of the checks
 // passed, and 2 % of those with free text.
-func testedBothWays(t *testing.T, passes, textPasses, checked int) {
+func savedBothWays(t *testing.T, passes, textPasses, checked int) {
 	t.Helper()
 	t.Logf("%d passes (%d with free text) in about %d checks", passes, textPasses, checked)
 	if passes*50 < checked || passes*2 > checked || textPasses*50 < passes {
@@ -187,12 +189,12 @@ func testedBothWays(t *testing.T, passes, textPasses, checked int) {
 	}
 }
 
-// without returns the ids of a not in b.
-func without(a, b []uint64) []uint64 {
+// savedWithout returns the ids of a not in b.
+func savedWithout(a, b []uint64) []uint64 {
 	return slices.DeleteFunc(slices.Clone(a), func(id uint64) bool { return slices.Contains(b, id) })
 }
 
-func describe(held map[uint64]Filter, ids []uint64) string {
+func savedDescribe(held map[uint64]Filter, ids []uint64) string {
 	var b strings.Builder
 	for _, id := range ids {
 		fmt.Fprintf(&b, "\n  %d: %+v", id, held[id])
@@ -245,7 +247,7 @@ func TestSavedSearchCases(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: %+v passes %v, want %v", c.name, c.f, got, c.want)
 		}
-		if index := finds(indexOf(c.d, savedNames), c.f); index != c.want {
+		if index := savedFinds(savedIndexOf(c.d, savedNames), c.f); index != c.want {
 			t.Errorf("%s: the index finds it: %v, want %v", c.name, index, c.want)
 		}
 	}
