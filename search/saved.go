@@ -48,9 +48,9 @@ type Matcher struct {
 	style, colour  valueField[string]
 	looks          map[uint32][2]string // the style and colour of the slots with either
 
-	texts     map[string]*textGroup // by textGroup.id
-	slotText  map[uint32]*textGroup // the text of each slot with one
-	withText  *roaring.Bitmap       // those slots
+	texts     map[string]*textGroup   // by textGroup.id
+	slotText  map[uint32]*textGroup   // the text of each slot with one
+	withText  *roaring.Bitmap         // those slots
 	wholeKey  map[string][]*textGroup // the texts by the whole word they are kept under
 	prefixKey map[string][]*textGroup // the texts by the prefix they are kept under
 
