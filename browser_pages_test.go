@@ -196,6 +196,7 @@ type pageFixture struct {
 	buyerToken       string
 	resetToken       string
 	blockedUserID    uint64
+	stopAlertPath    string
 }
 
 // seedPages fills the site in dir with demo ads and gives every page
@@ -287,6 +288,22 @@ func seedPages(t *testing.T, dir string, env []string) pageFixture {
 		t.Fatal(err)
 	}
 
+	// The seller's own shopping: an ad saved and a search saved, whose
+	// e-mail's stop link a visitor opens.
+	if err := db.SaveFavorite(ctx, seller.ID, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	saved := &models.SavedSearch{UserID: seller.ID, Name: "Honda CG 160 em SP até R$ 15.000",
+		Query: "marca=7&modelo=102&estado=SP&preco_max=15000", Alert: models.AlertDaily}
+	if err := db.SaveSearch(ctx, saved); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := os.ReadFile(filepath.Join(dir, "data", "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.stopAlertPath = "/buscas-salvas/" + strconv.FormatUint(saved.ID, 10) + "/parar?t=" + models.AlertStopToken(secret, saved.ID)
+
 	// The admin's work, for the dashboard, the lists and the audit.
 	if err := db.SetTopOffer(ctx, admin.ID, ad.ID, true); err != nil {
 		t.Fatal(err)
@@ -344,11 +361,14 @@ func sitePages(f pageFixture) []sitePage {
 		{name: "senha-esqueci", path: "/senha/esqueci"},
 		{name: "senha-redefinir", path: "/senha/redefinir/" + f.resetToken},
 		{name: "conversa", path: "/conversa/" + f.buyerToken},
+		{name: "alerta-parado", path: f.stopAlertPath},
 		{name: "404", path: "/pagina-que-nao-existe"},
 
 		{name: "conta", path: "/conta", as: asSeller},
 		{name: "conta-senha", path: "/conta/senha", as: asSeller},
 		{name: "meus-anuncios", path: "/meus-anuncios", as: asSeller},
+		{name: "favoritos", path: "/favoritos", as: asSeller},
+		{name: "buscas-salvas", path: "/buscas-salvas", as: asSeller},
 		{name: "anuncio-novo", path: "/anuncios/novo", as: asSeller},
 		{name: "anuncio-editar", path: "/anuncios/" + ad + "/editar", as: asSeller},
 		{name: "anuncio-excluir", path: "/anuncios/" + ad + "/excluir", as: asSeller},
