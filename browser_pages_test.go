@@ -298,10 +298,7 @@ func seedPages(t *testing.T, dir string, env []string) pageFixture {
 	if err := db.SaveSearch(ctx, saved); err != nil {
 		t.Fatal(err)
 	}
-	secret, err := os.ReadFile(filepath.Join(dir, "data", "secret.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	secret := []byte(envValue(env, "MOTANDO_SECRET"))
 	f.stopAlertPath = "/buscas-salvas/" + strconv.FormatUint(saved.ID, 10) + "/parar?t=" + models.AlertStopToken(secret, saved.ID)
 
 	// The admin's work, for the dashboard, the lists and the audit.
@@ -398,7 +395,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)
-	env := []string{"MOTANDO_ADDR=" + addr}
+	env := []string{"MOTANDO_ADDR=" + addr, "MOTANDO_SECRET=every-page-test-secret-0123456789abcdef"}
 	f := seedPages(t, dir, env)
 	site := startMotando(t, dir, env)
 	defer site.stop()
