@@ -71,6 +71,7 @@ func TestHostileInputSweep(t *testing.T) {
 	signedGets := map[string][]string{
 		"/conta": nil, "/conta/senha": nil, "/meus-anuncios": nil, "/anuncios/novo": nil, "/mensagens": nil,
 		"/anuncios/" + id + "/editar": nil, "/anuncios/" + id + "/status": nil, "/anuncios/" + id + "/excluir": nil,
+		"/favoritos": nil, "/buscas-salvas": nil, "/anuncio/" + id + "/favorito": nil,
 	}
 	for name, v := range hostileValues {
 		if len(v) > 6000 {
@@ -94,7 +95,7 @@ func TestHostileInputSweep(t *testing.T) {
 			checkAnswer(t, "GET "+path+" "+name, status, body, false)
 		}
 		// Hostile path segments: ids, slugs, tokens, media keys.
-		for _, path := range []string{"/anuncio/", "/anuncio/" + id + "/", "/anuncios/", "/mensagens/", "/conversa/", "/senha/redefinir/", "/media/", "/static/", "/admin/"} {
+		for _, path := range []string{"/anuncio/", "/anuncio/" + id + "/", "/anuncios/", "/mensagens/", "/conversa/", "/senha/redefinir/", "/media/", "/static/", "/admin/", "/buscas-salvas/"} {
 			status, body := owner.get(path + url.PathEscape(v))
 			checkAnswer(t, "GET "+path+"{"+name+"}", status, body, false)
 		}
@@ -117,6 +118,8 @@ func TestHostileInputSweep(t *testing.T) {
 		{"/conta/senha", owner, url.Values{"senha_atual": {"x"}, "senha": {"y"}, "senha_confirmacao": {"y"}}},
 		{"/anuncios/novo", owner, valid},
 		{"/anuncios/" + id + "/editar", owner, valid},
+		{"/anuncio/" + id + "/favorito", owner, url.Values{"salvar": {"1"}, "titulo": {"Honda"}, "volta": {"/favoritos"}}},
+		{"/buscas-salvas", owner, url.Values{"q": {"cg 160"}, "marca": {"7"}, "estado": {"SP"}, "preco_max": {"15000"}, "alerta": {"diario"}}},
 	}
 	for _, form := range forms {
 		form.b.get("/")

@@ -46,6 +46,9 @@ func (s *Server) saveSearch(c *fiber.Ctx, values url.Values) (*models.SavedSearc
 		Query:  savedSearchQuery(q),
 		Alert:  alert,
 	}
+	if len(saved.Query) > models.MaxSavedQuery {
+		return nil, fiber.NewError(fiber.StatusUnprocessableEntity, "Esta busca é longa demais para salvar. Encurte o texto buscado e tente de novo.")
+	}
 	f := q.Filter
 	f.GoodPrice = false
 	saved.SetFilter(f)

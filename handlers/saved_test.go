@@ -84,6 +84,9 @@ func TestSavedSearches(t *testing.T) {
 			strings.Contains(got.Query, "bons_precos") || got.ModelID != cg.ID || got.PriceMax != 15_000_00 {
 			t.Errorf("saved %+v", got)
 		}
+		if status, body := buyer.post("/buscas-salvas", url.Values{"q": {strings.Repeat("🏍", 100)}}); status != 422 || !strings.Contains(body, "longa demais") {
+			t.Errorf("a search too long to keep: %d", status)
+		}
 		_, page := buyer.get("/buscas-salvas")
 		mustContain(t, page, "Honda CG 160 em SP até R$ 15.000", "Nenhuma moto nova")
 

@@ -30,6 +30,9 @@ var AlertModes = []Choice{
 	{Value: AlertNow, Label: "Na hora"}, {Value: AlertDaily, Label: "Uma vez por dia"}, {Value: AlertNone, Label: "Sem e-mail"},
 }
 
+// MaxSavedQuery is the longest query string a saved search keeps.
+const MaxSavedQuery = 1000
+
 // MaxSavedSearches is how many searches one person can keep.
 const MaxSavedSearches = 50
 
