@@ -16,6 +16,11 @@ func (s *Server) favoriteList(c *fiber.Ctx) error {
 	for i := range ads {
 		card := s.cardOf(&ads[i])
 		card.Saved = true
+		if s.index != nil {
+			if r, ok := s.index.Rating(ads[i].ID); ok {
+				card.Deal, card.DealClass = dealBadge(r)
+			}
+		}
 		if ads[i].Listed {
 			listed = append(listed, card)
 		} else {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,7 +14,7 @@ import (
 // takes it out of their favourites: POST /anuncio/{id}/favorito. An
 // anonymous visitor is sent to sign in first; requireUser keeps the request
 // and favoriteResume saves the ad on the way back. htmx gets the button in
-// its new state; a plain form goes back to the ad.
+// its new state; a plain form goes back to the page it was sent from.
 func (s *Server) favoriteToggle(c *fiber.Ctx) error {
 	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
 	if err != nil {
@@ -33,15 +34,33 @@ func (s *Server) favoriteToggle(c *fiber.Ctx) error {
 	} else {
 		s.setFlash(c, "Anúncio tirado dos seus favoritos.")
 	}
-	if back := localTarget(c.FormValue("volta")); back != "" {
-		return redirect(c, back)
+	return redirect(c, backTo(c.FormValue("volta"), refererPath(c), "/anuncio/"+strconv.FormatUint(id, 10)))
+}
+
+// backTo is the first of the places that is a path on this site.
+func backTo(places ...string) string {
+	for _, p := range places {
+		if p = localTarget(p); p != "" {
+			return p
+		}
 	}
-	return redirect(c, "/anuncio/"+strconv.FormatUint(id, 10))
+	return "/"
+}
+
+// refererPath is the page the request came from, when it is one of this
+// site's.
+func refererPath(c *fiber.Ctx) string {
+	u, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || u.Host != c.Hostname() {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // favoriteResume finishes a save started before signing in: GET
 // /anuncio/{id}/favorito?rascunho=KEY, where the sign-in page sends the
-// person back. Without the kept request it only leads to the ad.
+// person back, then goes back to the page the save was asked from. Without
+// the kept request it only leads to the ad.
 func (s *Server) favoriteResume(c *fiber.Ctx) error {
 	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
 	if err != nil {
@@ -51,16 +70,17 @@ func (s *Server) favoriteResume(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if d != nil {
-		saved, err := s.setFavorite(c, id, d.first("salvar") != "0")
-		if err != nil {
-			return err
-		}
-		if saved {
-			s.setFlash(c, "Anúncio salvo nos seus favoritos.")
-		}
+	if d == nil {
+		return redirect(c, "/anuncio/"+strconv.FormatUint(id, 10))
 	}
-	return redirect(c, "/anuncio/"+strconv.FormatUint(id, 10))
+	saved, err := s.setFavorite(c, id, d.first("salvar") != "0")
+	if err != nil {
+		return err
+	}
+	if saved {
+		s.setFlash(c, "Anúncio salvo nos seus favoritos.")
+	}
+	return redirect(c, backTo(d.first("volta"), "/anuncio/"+strconv.FormatUint(id, 10)))
 }
 
 // setFavorite saves or unsaves the ad for the signed-in person and returns

@@ -71,6 +71,11 @@ func (s *Server) keepDraft(c *fiber.Ctx) (string, error) {
 		return "", nil
 	}
 	d := draft{Path: strings.Clone(c.Path()), Browser: s.draftBrowser(c), Expires: time.Now().Add(draftTTL), Values: postedValues(c)}
+	if _, ok := d.Values["volta"]; !ok {
+		if from := refererPath(c); from != "" {
+			d.Values["volta"] = []string{from} // the page to go back to once done
+		}
+	}
 	body, err := json.Marshal(d)
 	if err != nil {
 		return "", fmt.Errorf("encode draft: %w", err)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,10 +28,19 @@ func (s *Server) savedSearchCreate(c *fiber.Ctx) error {
 		return err
 	}
 	if isPartial(c) {
-		return s.render(c, fiber.StatusOK, "partials/search_saved", fiber.Map{"Saved": saved})
+		return s.render(c, fiber.StatusOK, "partials/search_saved", fiber.Map{"Message": savedMessage(saved)})
 	}
-	s.setFlash(c, "Busca salva: “"+saved.Name+"”.")
+	s.setFlash(c, savedMessage(saved))
 	return redirect(c, "/buscas-salvas")
+}
+
+// savedMessage confirms a save: a new search, or a new alert for one the
+// person had saved already.
+func savedMessage(saved *models.SavedSearch) string {
+	if saved.Created.IsZero() {
+		return "Alerta de “" + saved.Name + "”: " + strings.ToLower(models.ChoiceLabel(models.AlertModes, saved.Alert)) + "."
+	}
+	return "Busca salva: “" + saved.Name + "”."
 }
 
 // saveSearch saves the search of the values for the signed-in person.

@@ -22,7 +22,7 @@ func (s *Server) savedSearchList(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		flash = "Busca salva: “" + saved.Name + "”."
+		flash = savedMessage(saved)
 	}
 	list, err := s.db.SavedSearchesOf(c.UserContext(), currentUser(c).ID)
 	if err != nil {

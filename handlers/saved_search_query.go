@@ -46,7 +46,7 @@ func (s *Server) savedSearchName(q *searchQuery) string {
 		parts = append(parts, "“"+t+"”")
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "Motos")
+		parts = append(parts, "Todas as motos")
 	}
 	for _, c := range []string{models.ChoiceLabel(models.AdTypes, f.Type), models.ChoiceLabel(models.AdColors, f.Color)} {
 		if c != "" {

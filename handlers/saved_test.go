@@ -51,6 +51,11 @@ func TestFavoriteThroughSignIn(t *testing.T) {
 		if n := countRows(db, &models.Favorite{}, "classifiedad_id = ?", ad.ID); n != 0 {
 			t.Errorf("%d favourites after unsaving", n)
 		}
+		back := newFormRequest(save, url.Values{"salvar": {"1"}, "csrf_token": {buyer.csrf}})
+		back.Header.Set("Referer", "http://"+back.Host+"/motos?marca=1")
+		if status, _ := buyer.do(back); status != 303 || buyer.location() != "/motos?marca=1" {
+			t.Errorf("a save from the results goes back to %d %s", status, buyer.location())
+		}
 		if status, _ := buyer.post("/anuncio/999999/favorito", url.Values{"salvar": {"1"}}); status != 404 {
 			t.Errorf("saving an unknown ad: %d", status)
 		}

@@ -137,7 +137,8 @@ func TestNewAdAlerts(t *testing.T) {
 
 // A lower price is a reduction the ad's savers are told of, from the price
 // before the reductions of the last two weeks; the price back up ends it;
-// every price is in the history.
+// every price is in the history; after going up, only a price below every
+// recent one is told of again.
 func TestPriceDrop(t *testing.T) {
 	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
@@ -190,6 +191,13 @@ func TestPriceDrop(t *testing.T) {
 		history, err := db.PriceHistory(ctx, ad.ID)
 		if err != nil || len(history) != 4 || history[0].Price != original || history[3].Price != original {
 			t.Errorf("history %+v, %v", history, err)
+		}
+		// Up and down again: a price the savers have seen beaten is not news.
+		if up := edit(original - 120_000); up.PriceDropped {
+			t.Error("a price above the lowest of the last days is announced")
+		}
+		if up := edit(original - 200_000); !up.PriceDropped {
+			t.Error("a price below every recent one is not announced")
 		}
 	})
 }

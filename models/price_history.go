@@ -34,33 +34,44 @@ func (db *DB) PriceHistory(ctx context.Context, adID uint64) ([]PricePoint, erro
 
 // changePrice records the ad's new price in its history and keeps its
 // reduction current: a lower price of a published ad is a reduction from
-// the price before the reductions of the last PriceDropDays (its savers
-// are to be told), a price back at that level ends it. It reports whether
-// the price fell.
+// the price before the reductions of the last PriceDropDays, a price back
+// at that level ends it. It reports whether the ad's savers are to be
+// told: only of a price below every price of those days, so that raising
+// and lowering again never announces a price they have seen beaten.
 func changePrice(tx *gorm.DB, cur *Ad, price Money, now time.Time) (bool, error) {
 	if price == cur.Price {
 		return false, nil
 	}
-	var n int64
-	if err := tx.Model(&PricePoint{}).Where("classifiedad_id = ?", cur.ID).Count(&n).Error; err != nil {
+	since := now.Add(-PriceDropDays * 24 * time.Hour)
+	var recent struct {
+		N      int64
+		Lowest *Money
+	}
+	if err := tx.Model(&PricePoint{}).Select("COUNT(*) AS n, MIN(CASE WHEN changed >= ? THEN price END) AS lowest", since).
+		Where("classifiedad_id = ?", cur.ID).Scan(&recent).Error; err != nil {
 		return false, err
 	}
 	points := []PricePoint{{AdID: cur.ID, Price: price, Changed: now}}
-	if n == 0 {
+	if recent.N == 0 {
 		points = []PricePoint{{AdID: cur.ID, Price: cur.Price, Changed: cur.Created}, points[0]}
 	}
 	if err := tx.Create(&points).Error; err != nil {
 		return false, err
 	}
 	from := cur.Price
-	recent := cur.PriceDroppedAt != nil && now.Sub(*cur.PriceDroppedAt) < PriceDropDays*24*time.Hour
-	if recent && cur.PriceDropFrom != nil && *cur.PriceDropFrom > from {
+	if cur.PriceDroppedAt != nil && cur.PriceDroppedAt.After(since) && cur.PriceDropFrom != nil && *cur.PriceDropFrom > from {
 		from = *cur.PriceDropFrom
 	}
 	switch {
 	case price < cur.Price && cur.PublishedAt != nil:
-		return true, tx.Model(&Ad{}).Where("id = ?", cur.ID).
-			UpdateColumns(map[string]any{"price_drop_from": from, "price_dropped_at": now, "price_alerts_pending": true}).Error
+		lowest := cur.Price
+		if recent.Lowest != nil && *recent.Lowest < lowest {
+			lowest = *recent.Lowest
+		}
+		tell := price < lowest
+		return tell, tx.Model(&Ad{}).Where("id = ?", cur.ID).UpdateColumns(map[string]any{
+			"price_drop_from": from, "price_dropped_at": now, "price_alerts_pending": gorm.Expr("price_alerts_pending OR ?", tell),
+		}).Error
 	case price >= from:
 		return false, tx.Model(&Ad{}).Where("id = ?", cur.ID).
 			UpdateColumns(map[string]any{"price_drop_from": nil, "price_dropped_at": nil}).Error

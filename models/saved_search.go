@@ -96,7 +96,7 @@ func (s *SavedSearch) SetFilter(f search.Filter) {
 
 // SaveSearch keeps the search for its person: a new one, or — for a query
 // the person saved already — the same one with the new name and alert. It
-// sets s.ID.
+// sets s.ID, and s.Created for a new one only.
 func (db *DB) SaveSearch(ctx context.Context, s *SavedSearch) error {
 	now := db.NowFunc()
 	sum := sha256.Sum256([]byte(s.Query))

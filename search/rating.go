@@ -19,7 +19,9 @@ import (
 // in the same condition (zero km or used), of a model year within a year
 // of its own. With fewer than MinComparables of them, the wider group
 // stands in: the same model and condition, any version, within two model
-// years, at least MinWideComparables. Otherwise the ad has no rating.
+// years, at least MinWideComparables, each version brought to the ad's
+// version's price level (versionOffsets), so that a dear version is not
+// judged by its model's cheaper ones. Otherwise the ad has no rating.
 //
 // Prices fall with the km ridden. Per model, the fall is estimated as a
 // Theil–Sen median: the slopes of log price against km of pairs of ads of
@@ -226,6 +228,7 @@ type rateItem struct {
 	year    uint16
 	used    bool
 	zeroKm  float64 // log price brought to 0 km
+	offset  float64 // its version's log price level over its model's (the wider group's only)
 	out     rated
 }
 
@@ -268,6 +271,7 @@ func rateAll(items []rateItem, slots int) *ratings {
 		return cmp.Compare(a.year, b.year)
 	})
 	sameModel := func(a, b *rateItem) bool { return a.model == b.model && a.used == b.used }
+	versionOffsets(items, sameModel)
 	estimate(items, sameModel, WideYearSpan, MinWideComparables, true, slopes, pool)
 
 	out := &ratings{rates: make([]rated, slots), good: roaring.New()}
@@ -299,6 +303,44 @@ func rateAll(items []rateItem, slots int) *ratings {
 		out.deals[i] = d.slot
 	}
 	return out
+}
+
+// versionOffsets sets each item's offset: how its version's prices sit
+// against its model's, so that the wider group compares a dear version
+// with the model's cheaper ones brought to its level. The offset is the
+// median, over the version's ads, of their 0 km log price less the median
+// of their model, condition and model year. The items are in groups of
+// same (model and condition), model years in order.
+func versionOffsets(items []rateItem, same func(a, b *rateItem) bool) {
+	type version struct {
+		model, version uint32
+		used           bool
+	}
+	devs := map[version][]float64{}
+	var cell []float64
+	for c := 0; c < len(items); {
+		end := c
+		for end < len(items) && same(&items[end], &items[c]) && items[end].year == items[c].year {
+			end++
+		}
+		cell = cell[:0]
+		for i := c; i < end; i++ {
+			cell = append(cell, items[i].zeroKm)
+		}
+		mid := median(cell)
+		for i := c; i < end; i++ {
+			k := version{items[i].model, items[i].version, items[i].used}
+			devs[k] = append(devs[k], items[i].zeroKm-mid)
+		}
+		c = end
+	}
+	offsets := make(map[version]float64, len(devs))
+	for k, d := range devs {
+		offsets[k] = median(d)
+	}
+	for i := range items {
+		items[i].offset = offsets[version{items[i].model, items[i].version, items[i].used}]
+	}
 }
 
 // sortByVersion puts the items in groups of model, condition and version,
@@ -439,7 +481,7 @@ func estimate(items []rateItem, same func(a, b *rateItem) bool, span, least int,
 			if hi-lo-1 >= least && unrated(group[y:yEnd]) {
 				pool = pool[:0]
 				for i := lo; i < hi; i++ {
-					pool = append(pool, group[i].zeroKm)
+					pool = append(pool, group[i].zeroKm-group[i].offset)
 				}
 				slices.Sort(pool)
 				for i := y; i < yEnd; i++ {
@@ -464,7 +506,7 @@ func rateOne(it *rateItem, pool []float64, slope float64, wide bool) {
 	if it.out.level != NoRating {
 		return
 	}
-	own := sort.SearchFloat64s(pool, it.zeroKm)
+	own := sort.SearchFloat64s(pool, it.zeroKm-it.offset)
 	at := func(k int) float64 { // the k-th of the others
 		if k >= own {
 			k++
@@ -476,7 +518,7 @@ func rateOne(it *rateItem, pool []float64, slope float64, wide bool) {
 	if n%2 == 0 {
 		mid = (at(n/2-1) + mid) / 2
 	}
-	cents := math.Exp(mid + slope*float64(it.km))
+	cents := math.Exp(mid + it.offset + slope*float64(it.km))
 	est := uint32(min(max(math.Round(cents/100_00)*100_00, 100_00), MaxPrice))
 	it.out = rated{estimate: est, count: uint16(min(n, math.MaxUint16)), level: levelOf(dealRatio(it.price, est)), wide: wide}
 }

@@ -104,6 +104,30 @@ func TestRatingNeedsComparables(t *testing.T) {
 	}
 }
 
+// In the wider group a dear version is compared at its own level: three
+// CG 160 Titan 2023 at about R$ 17.000 among ten Start 2023 at R$ 13.000
+// (too few Titans for a group of their own) are at a fair price, not
+// above the market, and a Titan at R$ 14.000 is a great one.
+func TestRatingWiderGroupKeepsVersionLevels(t *testing.T) {
+	var docs []Doc
+	for i := range 10 {
+		docs = append(docs, ratedDoc(uint64(1+i), 111, 2023, 10_000, 12_800+int64(i%3)*200))
+	}
+	docs = append(docs, ratedDoc(20, 112, 2023, 10_000, 16_800), ratedDoc(21, 112, 2023, 10_000, 17_200), ratedDoc(22, 112, 2023, 10_000, 17_000))
+	docs = append(docs, ratedDoc(23, 112, 2023, 10_000, 14_000))
+	ix := loaded(docs...)
+	r := mustRating(t, ix, 22)
+	if !r.Wide || r.Level != LevelFair || r.Estimate < 16_500_00 || r.Estimate > 17_500_00 {
+		t.Errorf("a Titan at R$ 17.000 rated %s against %d (%+v), want a fair price near R$ 17.000", r.Level.Label(), r.Estimate/100, r)
+	}
+	if r := mustRating(t, ix, 23); r.Level != LevelGreat {
+		t.Errorf("a Titan at R$ 14.000 rated %s against %d", r.Level.Label(), r.Estimate/100)
+	}
+	if r := mustRating(t, ix, 5); r.Wide || r.Level != LevelFair {
+		t.Errorf("a Start at its version's price rated %+v", r)
+	}
+}
+
 func TestRatingFollowsChanges(t *testing.T) {
 	defer func(d time.Duration) { ratingDelay = d }(ratingDelay)
 	ratingDelay = 10 * time.Millisecond
@@ -265,6 +289,7 @@ func TestRatingFilterAndOrder(t *testing.T) {
 // index's km slopes.
 func plainRatings(docs map[uint64]Doc, slopes map[uint32]float64) map[uint64]Rating {
 	zeroKm := func(d Doc) float64 { return math.Log(float64(d.Price)) - slopes[d.ModelID]*float64(d.Mileage) }
+	offset := plainOffsets(docs, zeroKm)
 	out := map[uint64]Rating{}
 	for _, d := range docs {
 		if d.Price < MinRatedPrice {
@@ -278,7 +303,7 @@ func plainRatings(docs map[uint64]Doc, slopes map[uint32]float64) map[uint64]Rat
 					near = abs(o.ModelYear-d.ModelYear) <= WideYearSpan
 				}
 				if o.ID != d.ID && near && o.ModelID == d.ModelID && o.IsNew == d.IsNew && o.Price >= MinRatedPrice {
-					others = append(others, zeroKm(o))
+					others = append(others, zeroKm(o)-wideOffset(wide, offset, o))
 				}
 			}
 			least := MinComparables
@@ -289,7 +314,7 @@ func plainRatings(docs map[uint64]Doc, slopes map[uint32]float64) map[uint64]Rat
 				continue
 			}
 			mid := median(others)
-			est := math.Round(math.Exp(mid+slopes[d.ModelID]*float64(d.Mileage))/100_00) * 100_00
+			est := math.Round(math.Exp(mid+wideOffset(wide, offset, d)+slopes[d.ModelID]*float64(d.Mileage))/100_00) * 100_00
 			out[d.ID] = Rating{Level: levelOf(float64(d.Price) / est), Estimate: int64(est), Comparables: len(others), Wide: wide}
 			break
 		}
@@ -298,6 +323,49 @@ func plainRatings(docs map[uint64]Doc, slopes map[uint32]float64) map[uint64]Rat
 }
 
 func abs(n int) int { return max(n, -n) }
+
+// plainOffsets is each ad's version offset read plainly: the median, over
+// its version's rated ads, of their 0 km log price less the median of
+// their model, condition and model year.
+func plainOffsets(docs map[uint64]Doc, zeroKm func(Doc) float64) map[uint64]float64 {
+	rated := func(d Doc) bool { return d.Price >= MinRatedPrice }
+	cellMedian := func(d Doc) float64 {
+		var xs []float64
+		for _, o := range docs {
+			if rated(o) && o.ModelID == d.ModelID && o.IsNew == d.IsNew && o.ModelYear == d.ModelYear {
+				xs = append(xs, zeroKm(o))
+			}
+		}
+		return median(xs)
+	}
+	dev := map[uint64]float64{}
+	for id, d := range docs {
+		if rated(d) {
+			dev[id] = zeroKm(d) - cellMedian(d)
+		}
+	}
+	out := map[uint64]float64{}
+	for id, d := range docs {
+		var xs []float64
+		for oid, o := range docs {
+			if rated(o) && o.ModelID == d.ModelID && o.IsNew == d.IsNew && o.VersionID == d.VersionID {
+				xs = append(xs, dev[oid])
+			}
+		}
+		if len(xs) > 0 {
+			out[id] = median(xs)
+		}
+	}
+	return out
+}
+
+// wideOffset is the ad's version offset in the wider group, 0 in its own.
+func wideOffset(wide bool, offset map[uint64]float64, d Doc) float64 {
+	if !wide {
+		return 0
+	}
+	return offset[d.ID]
+}
 
 func TestRatingAgreesWithPlainReading(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
