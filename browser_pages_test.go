@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"gorm.io/gorm"
 
 	"motando/fixtures/demo"
 	"motando/models"
@@ -323,9 +324,9 @@ func seedPages(t *testing.T, dir string, env []string) pageFixture {
 	}
 	f.blockedUserID = blocked.ID
 
-	if _, err := db.RequestPasswordReset(ctx, seller, resetLinkTTL, func(token string) (string, string) {
+	if _, err := db.RequestPasswordReset(ctx, seller, resetLinkTTL, func(tx *gorm.DB, token string) (*models.Email, error) {
 		f.resetToken = token
-		return "Motando: redefinição de senha", "/senha/redefinir/" + token
+		return models.QueueEmail(ctx, tx, seller.Email, "Motando: redefinição de senha", "/senha/redefinir/"+token)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
-	"motando/worker"
 )
 
 // ownAd reads the signed-in user's ad named by the :id parameter; anyone
@@ -115,19 +114,13 @@ func (s *Server) adUpdate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, items, cur.ID, "")
 	}
-	up, err := s.db.UpdateAd(c.UserContext(), ad, photos)
+	err = s.flows.UpdateAd(c.UserContext(), ad, photos)
 	if errors.Is(err, models.ErrPhotoUnavailable) {
 		f.fail("fotos", photoUnavailable)
 		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, s.imageItems(cur), cur.ID, "")
 	}
 	if err != nil {
 		return err
-	}
-	if up.NeedsJob {
-		s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
-	}
-	if up.PriceDropped {
-		s.enqueue(c, worker.Job{Kind: worker.KindAlerts, ID: ad.ID})
 	}
 	s.setFlash(c, "Anúncio atualizado.")
 	return redirect(c, "/meus-anuncios")

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
-
-	"motando/worker"
 )
 
 // myAds lists the signed-in user's ads with their live status and counts
@@ -82,10 +80,9 @@ func (s *Server) adDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.DeleteOwnAd(c.UserContext(), ad.UserID, ad.ID); err != nil {
+	if err := s.flows.DeleteAd(c.UserContext(), ad.UserID, ad.ID); err != nil {
 		return err
 	}
-	s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
 	s.setFlash(c, "Anúncio excluído.")
 	return redirect(c, "/meus-anuncios")
 }
@@ -96,10 +93,9 @@ func (s *Server) adRetry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RetryOwnAd(c.UserContext(), ad.UserID, ad.ID); err != nil {
+	if err := s.flows.RetryAd(c.UserContext(), ad.UserID, ad.ID); err != nil {
 		return err
 	}
-	s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
 	s.setFlash(c, "Tentando publicar de novo.")
 	return redirect(c, "/meus-anuncios")
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
-	"motando/worker"
 )
 
 // adNewShow renders the empty ad form, the place taken from the seller's
@@ -72,13 +71,12 @@ func (s *Server) adCreate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, photos, 0, "")
 	}
-	if err := s.db.CreateAd(c.UserContext(), ad, tokens); errors.Is(err, models.ErrPhotoUnavailable) {
+	if err := s.flows.CreateAd(c.UserContext(), ad, tokens); errors.Is(err, models.ErrPhotoUnavailable) {
 		f.fail("fotos", photoUnavailable)
 		return s.renderAdForm(c, fiber.StatusUnprocessableEntity, f, nil, 0, "")
 	} else if err != nil {
 		return err
 	}
-	s.enqueue(c, worker.Job{Kind: worker.KindAd, ID: ad.ID})
 	s.setFlash(c, "Anúncio enviado! As fotos estão sendo preparadas e ele aparece no site em instantes.")
 	return redirect(c, "/meus-anuncios")
 }

@@ -3,6 +3,8 @@ package handlers
 import (
 	"strconv"
 
+	"motando/flows"
+
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
@@ -158,26 +160,13 @@ func (s *Server) reply(c *fiber.Ctx, conv *models.Conversation, role string, use
 		t.Action = back
 		return s.render(c, fiber.StatusUnprocessableEntity, "partials/thread", fiber.Map{"Thread": t})
 	}
-	if err := s.db.Reply(ctx, conv, role, userID, body); err != nil {
+	page, err := s.db.AdPageByID(ctx, conv.AdID)
+	if err != nil {
 		return err
 	}
-	if role == models.AuthorSeller && conv.BuyerID == nil {
-		// Each answer brings a new private link; the one before stops
-		// working.
-		token, hash := newPrivateLink()
-		if err := s.db.SetBuyerToken(ctx, conv.ID, hash); err != nil {
-			return err
-		}
-		page, err := s.db.AdPageByID(ctx, conv.AdID)
-		if err != nil {
-			return err
-		}
-		card := s.cardOf(page.Ad)
-		s.sendEmail(c, conv.BuyerEmail, "Motando: resposta sobre "+card.Title,
-			"Olá, "+conv.BuyerName+".\n\nO vendedor de "+card.Title+" "+card.Years+" respondeu:\n\n"+body+
-				"\n\nPara ler a conversa e responder, abra "+s.baseURL+"/conversa/"+token+
-				"\n(Este link é só seu: não o compartilhe. Ele vale até a próxima resposta do vendedor, que traz um novo;"+
-				" na página da conversa você pode encerrá-lo.)\n")
+	card := s.cardOf(page.Ad)
+	if err := s.flows.Reply(ctx, conv, role, userID, body, flows.AdLine{Title: card.Title, Years: card.Years, Price: card.Price}); err != nil {
+		return err
 	}
 	if !isPartial(c) {
 		return redirect(c, back)
@@ -205,7 +194,7 @@ func (s *Server) unreadBadge(c *fiber.Ctx) error {
 // reached by the private link of the seller's e-mail:
 // GET /conversa/{token}.
 func (s *Server) conversationShow(c *fiber.Ctx) error {
-	conv, err := s.db.ConversationByToken(c.UserContext(), tokenHash(c.Params("token")))
+	conv, err := s.db.ConversationByToken(c.UserContext(), flows.TokenHash(c.Params("token")))
 	if err != nil || conv.BuyerID != nil {
 		return fiber.ErrNotFound
 	}
@@ -226,7 +215,7 @@ func (s *Server) conversationShow(c *fiber.Ctx) error {
 // POST /conversa/{token}.
 func (s *Server) conversationReply(c *fiber.Ctx) error {
 	token := c.Params("token")
-	conv, err := s.db.ConversationByToken(c.UserContext(), tokenHash(token))
+	conv, err := s.db.ConversationByToken(c.UserContext(), flows.TokenHash(token))
 	if err != nil || conv.BuyerID != nil {
 		return fiber.ErrNotFound
 	}
@@ -238,12 +227,11 @@ func (s *Server) conversationReply(c *fiber.Ctx) error {
 // the seller brings a new one by e-mail.
 func (s *Server) conversationRevoke(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	conv, err := s.db.ConversationByToken(ctx, tokenHash(c.Params("token")))
+	conv, err := s.db.ConversationByToken(ctx, flows.TokenHash(c.Params("token")))
 	if err != nil || conv.BuyerID != nil {
 		return fiber.ErrNotFound
 	}
-	_, unsent := newPrivateLink()
-	if err := s.db.SetBuyerToken(ctx, conv.ID, unsent); err != nil {
+	if err := s.flows.RevokeLink(ctx, conv); err != nil {
 		return err
 	}
 	s.setFlash(c, "Este link foi encerrado. A próxima resposta do vendedor chega ao seu e-mail com um link novo.")

@@ -1,42 +1,17 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
-	"log/slog"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"motando/flows"
 	"motando/models"
-	"motando/worker"
 )
 
-// Contact limits, within the limiter's window.
-const (
-	maxContactsPerAddr  = 20
-	maxContactsPerEmail = 10
-	maxMessageLen       = 2000
-)
-
-// newPrivateLink makes an anonymous buyer's private link token: random,
-// sent by e-mail only, kept in the database as its SHA-256 — revocable by
-// replacing the hash, and untouched by a change of the site's secret.
-func newPrivateLink() (token, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, tokenHash(token)
-}
-
-func tokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+// maxMessageLen is the longest message, in characters.
+const maxMessageLen = 2000
 
 // messageBody reads and checks a message field.
 func messageBody(f *form, c *fiber.Ctx) string {
@@ -78,13 +53,8 @@ func (s *Server) messageCreate(c *fiber.Ctx) error {
 		return s.contactSent(c, ad, false)
 	}
 	// Every attempt counts, before anything is looked up.
-	n, err := s.limits.Add(ctx, "contact:addr:"+c.IP())
-	if err != nil {
-		return err
-	}
-	if n > maxContactsPerAddr {
-		f.fail("mensagem", "Você enviou muitas mensagens em pouco tempo. Aguarde alguns minutos e tente de novo.")
-		return s.renderContact(c, fiber.StatusTooManyRequests, page, f)
+	if err := s.flows.CountContact(ctx, c.IP()); err != nil {
+		return s.contactRefused(c, page, f, err)
 	}
 	b := models.Buyer{Name: name, Email: email}
 	if u != nil {
@@ -110,39 +80,13 @@ func (s *Server) messageCreate(c *fiber.Ctx) error {
 	if !f.valid() {
 		return s.renderContact(c, fiber.StatusUnprocessableEntity, page, f)
 	}
-	m, err := s.limits.Add(ctx, "contact:email:"+b.Email)
-	if err != nil {
-		return err
-	}
-	if m > maxContactsPerEmail {
-		f.fail("mensagem", "Você enviou muitas mensagens em pouco tempo. Aguarde alguns minutos e tente de novo.")
-		return s.renderContact(c, fiber.StatusTooManyRequests, page, f)
-	}
-	// The private link is made when the seller answers; until then the
-	// conversation has a hash nobody holds the link of.
-	_, hash := newPrivateLink()
-	conv, created, err := s.db.ContactSeller(ctx, ad, b, body, hash)
-	if err != nil {
-		return err
-	}
 	card := s.cardOf(ad)
-	if created {
-		s.sendEmail(c, page.Seller.Email, "Motando: nova mensagem sobre "+card.Title,
-			"Olá, "+page.Seller.FirstName()+".\n\n"+b.Name+" escreveu sobre o seu anúncio "+card.Title+" "+card.Years+" ("+card.Price+"):\n\n"+
-				body+"\n\nResponda em "+s.baseURL+"/mensagens/"+strconv.FormatUint(conv.ID, 10)+"\n")
-	}
-	if u == nil {
-		// Someone wrote without signing in, giving the e-mail of an
-		// account: the answer is the same as for any e-mail (it never
-		// tells whether an account exists), and the account is told.
-		if owner, err := s.db.UserByEmail(ctx, b.Email); err == nil {
-			s.sendEmail(c, owner.Email, "Motando: uma mensagem foi enviada com o seu e-mail",
-				"Olá, "+owner.FirstName()+".\n\nAlguém enviou uma mensagem sobre o anúncio "+card.Title+" "+card.Years+
-					" informando o seu e-mail, sem entrar na conta. Se foi você, as respostas do vendedor chegarão por e-mail;"+
-					" da próxima vez, entre na sua conta para vê-las em Mensagens.\nSe não foi você, ignore este aviso.\n")
-		} else if !errors.Is(err, models.ErrNotFound) {
-			return err
-		}
+	err = s.flows.SendContact(ctx, flows.Contact{
+		Ad: ad, Seller: page.Seller, Line: flows.AdLine{Title: card.Title, Years: card.Years, Price: card.Price},
+		Buyer: b, Body: body, Anonymous: u == nil,
+	})
+	if err != nil {
+		return s.contactRefused(c, page, f, err)
 	}
 	return s.contactSent(c, ad, u == nil)
 }
@@ -169,13 +113,12 @@ func (s *Server) contactSent(c *fiber.Ctx, ad *models.Ad, anonymous bool) error 
 	return redirect(c, s.cardOf(ad).URL)
 }
 
-// sendEmail stores a message in the outbox and hands it to the worker; a
-// failure is logged, never shown: the message the person wrote is saved.
-func (s *Server) sendEmail(c *fiber.Ctx, to, subject, body string) {
-	mail, err := models.QueueEmail(c.UserContext(), s.db.DB, to, subject, body)
-	if err != nil {
-		slog.Error("queue e-mail", "to", to, "err", err)
-		return
+// contactRefused answers a contact past its limits with 429 and the
+// reason beside the message; any other error is the site's.
+func (s *Server) contactRefused(c *fiber.Ctx, page *models.AdPage, f *form, err error) error {
+	if !errors.Is(err, flows.ErrTooMany) {
+		return err
 	}
-	s.enqueue(c, worker.Job{Kind: worker.KindEmail, ID: mail.ID})
+	f.fail("mensagem", "Você enviou muitas mensagens em pouco tempo. Aguarde alguns minutos e tente de novo.")
+	return s.renderContact(c, fiber.StatusTooManyRequests, page, f)
 }

@@ -2,19 +2,10 @@ package handlers
 
 import (
 	"errors"
-	"log/slog"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
-	"motando/worker"
-)
-
-const (
-	resetTTL            = time.Hour
-	maxResetsPerEmail   = 5
-	maxResetsPerAddress = 20
 )
 
 // passwordForgotShow asks for the e-mail: GET /senha/esqueci.
@@ -32,50 +23,10 @@ func (s *Server) passwordForgotCreate(c *fiber.Ctx) error {
 		f.fail("email", "Informe um e-mail válido, como nome@exemplo.com.br.")
 		return s.render(c, fiber.StatusUnprocessableEntity, "pages/password_forgot", fiber.Map{"Title": "Recuperar senha — Motando", "Form": f})
 	}
-	n, err := s.limits.Add(ctx, "reset:email:"+email)
-	if err != nil {
+	if err := s.flows.RequestPasswordReset(ctx, email, c.IP()); err != nil {
 		return err
-	}
-	m, err := s.limits.Add(ctx, "reset:addr:"+c.IP())
-	if err != nil {
-		return err
-	}
-	if n <= maxResetsPerEmail && m <= maxResetsPerAddress {
-		if err := s.sendResetLink(c, email); err != nil {
-			return err
-		}
 	}
 	return s.render(c, fiber.StatusOK, "pages/password_forgot", fiber.Map{"Title": "Recuperar senha — Motando", "Form": f, "Sent": true})
-}
-
-func (s *Server) sendResetLink(c *fiber.Ctx, email string) error {
-	ctx := c.UserContext()
-	u, err := s.db.UserByEmail(ctx, email)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && u.BlockedAt != nil) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	mail, err := s.db.RequestPasswordReset(ctx, u, resetTTL, func(token string) (string, string) {
-		return "Motando: redefinição de senha",
-			"Olá, " + u.FirstName() + ".\n\nRecebemos um pedido para redefinir a senha da sua conta no Motando.\n" +
-				"Para escolher uma nova senha, abra o link abaixo (ele vale por 1 hora e só pode ser usado uma vez):\n\n" +
-				s.baseURL + "/senha/redefinir/" + token + "\n\nSe não foi você, ignore este e-mail: a sua senha continua a mesma.\n"
-	})
-	if err != nil {
-		return err
-	}
-	s.enqueue(c, worker.Job{Kind: worker.KindEmail, ID: mail.ID})
-	return nil
-}
-
-// enqueue hands a job to the worker; if the queue is down, the reconciler
-// enqueues it later from the database.
-func (s *Server) enqueue(c *fiber.Ctx, j worker.Job) {
-	if err := s.queue.Enqueue(c.UserContext(), j); err != nil {
-		slog.Warn("enqueue failed; the reconciler will retry", "kind", j.Kind, "id", j.ID, "err", err)
-	}
 }
 
 // passwordResetShow renders the new-password form of a valid link:

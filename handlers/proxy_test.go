@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"motando/flows"
 	"net/url"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestClientAddressBehindTrustedProxies(t *testing.T) {
 	}
 	trusting := newBrowser(t, newTestApp(t, db, func(c *Config) { c.TrustedProxies = []string{"0.0.0.0"} }))
 	trusting.get("/entrar")
-	if status := try(trusting, "203.0.113.7", maxFailedSigninsPerAddr+1); status != 429 {
+	if status := try(trusting, "203.0.113.7", flows.MaxFailedSigninsPerAddr+1); status != 429 {
 		t.Errorf("one client through the proxy: last status %d, want 429", status)
 	}
 	if status := try(trusting, "198.51.100.9", 1); status != 422 {
@@ -32,7 +33,7 @@ func TestClientAddressBehindTrustedProxies(t *testing.T) {
 
 	direct := newBrowser(t, newTestApp(t, db))
 	direct.get("/entrar")
-	try(direct, "203.0.113.7", maxFailedSigninsPerAddr)
+	try(direct, "203.0.113.7", flows.MaxFailedSigninsPerAddr)
 	if status := try(direct, "198.51.100.9", 1); status != 429 {
 		t.Errorf("an untrusted X-Forwarded-For changed the client address: %d, want 429", status)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"motando/flows"
 	"motando/metrics"
 	"motando/models"
 	"motando/ratelimit"
@@ -85,6 +86,7 @@ type Server struct {
 	views       *html.Engine
 	store       storage.Storage
 	queue       worker.Queue
+	flows       *flows.Flows
 	media       storage.Storage // nil unless /media/ is served
 	production  bool
 	baseURL     string
@@ -150,6 +152,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		reconcileAfter: cmp.Or(cfg.ReconcileAfter, 2*time.Minute),
 		catalogSync:    catalogSync{every: cmp.Or(cfg.CatalogRefresh, 5*time.Second)},
 	}
+	s.flows = &flows.Flows{DB: cfg.DB, Queue: cfg.Queue, Limits: cfg.Limits, BaseURL: cfg.BaseURL}
 	if cfg.ServeMedia {
 		s.media = cfg.Store
 	}

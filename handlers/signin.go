@@ -5,16 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"motando/flows"
 	"motando/models"
 )
 
 // MaxFailedSigninsPerEmail is how many sign-ins with a wrong password one
 // e-mail may have within the limiter's window; past it every attempt is
 // answered 429 without checking the password.
-const MaxFailedSigninsPerEmail = 10
-
-// maxFailedSigninsPerAddr is the same limit per client address.
-const maxFailedSigninsPerAddr = 30
+const MaxFailedSigninsPerEmail = flows.MaxFailedSigninsPerEmail
 
 // signinShow renders the sign-in form: GET /entrar.
 func (s *Server) signinShow(c *fiber.Ctx) error {
@@ -36,8 +34,8 @@ func (s *Server) renderSignin(c *fiber.Ctx, status int, f *form) error {
 
 // signinCreate checks the e-mail and password and starts a session:
 // POST /entrar. Attempts are counted per e-mail and per address before the
-// password is checked (a success gives its place back); past the limit
-// every attempt answers 429 until the window passes.
+// password is checked (flows.SignIn); past the limit every attempt answers
+// 429 until the window passes.
 func (s *Server) signinCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := newForm()
@@ -47,52 +45,23 @@ func (s *Server) signinCreate(c *fiber.Ctx) error {
 	next := localTarget(f.text(c, "next", 500))
 	f.Values["next"] = next
 
-	// Every attempt takes its place in both limits before the password is
-	// checked, so that concurrent attempts cannot slip past them.
-	emailKey, addrKey := "signin:email:"+email, "signin:addr:"+c.IP()
-	okEmail, n, err := s.limits.Reserve(ctx, emailKey, MaxFailedSigninsPerEmail)
-	if err != nil {
-		return err
-	}
-	if !okEmail {
-		return s.tooMany(c, f)
-	}
-	okAddr, _, err := s.limits.Reserve(ctx, addrKey, maxFailedSigninsPerAddr)
-	if err != nil || !okAddr {
-		s.limits.Release(ctx, emailKey) //nolint:errcheck // best effort: the window forgets it anyway
-		if err != nil {
-			return err
-		}
-		return s.tooMany(c, f)
-	}
-	release := func() {
-		s.limits.Release(ctx, emailKey) //nolint:errcheck // best effort: the window forgets it anyway
-		s.limits.Release(ctx, addrKey)  //nolint:errcheck
-	}
 	if email == "" || password == "" {
-		release()
 		f.fail("email", "Informe o e-mail e a senha.")
 		return s.renderSignin(c, fiber.StatusUnprocessableEntity, f)
 	}
-	u, err := s.db.Authenticate(ctx, email, password)
+	u, err := s.flows.SignIn(ctx, email, password, c.IP())
 	switch {
+	case errors.Is(err, flows.ErrTooMany):
+		return s.tooMany(c, f)
 	case errors.Is(err, models.ErrBadCredentials):
-		if n >= MaxFailedSigninsPerEmail {
-			return s.tooMany(c, f)
-		}
 		f.fail("email", "E-mail ou senha incorretos.")
 		return s.renderSignin(c, fiber.StatusUnprocessableEntity, f)
 	case errors.Is(err, models.ErrBlocked):
 		f.fail("email", "Esta conta está bloqueada. Fale com o suporte do Motando.")
 		return s.renderSignin(c, fiber.StatusForbidden, f)
 	case err != nil:
-		release() // not a failed attempt: the site could not check it
 		return err
 	}
-	if err := s.limits.Reset(ctx, emailKey); err != nil {
-		return err
-	}
-	s.limits.Release(ctx, addrKey) //nolint:errcheck // best effort
 	if err := s.signIn(c, u); err != nil {
 		return err
 	}

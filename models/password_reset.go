@@ -31,8 +31,8 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ResetMail writes the message carrying a reset token.
-type ResetMail func(token string) (subject, body string)
+// ResetMail queues, through tx, the message carrying a reset token.
+type ResetMail func(tx *gorm.DB, token string) (*Email, error)
 
 // RequestPasswordReset creates a reset link valid for ttl and, in the same
 // transaction, queues the e-mail that carries it. It returns the queued
@@ -47,9 +47,8 @@ func (db *DB) RequestPasswordReset(ctx context.Context, u *User, ttl time.Durati
 		if err := tx.Create(&PasswordReset{TokenHash: tokenHash(token), UserID: u.ID, Created: now, ExpiresAt: now.Add(ttl)}).Error; err != nil {
 			return err
 		}
-		subject, body := mail(token)
 		var err error
-		email, err = QueueEmail(ctx, tx, u.Email, subject, body)
+		email, err = mail(tx, token)
 		return err
 	})
 	if err != nil {
