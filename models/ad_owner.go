@@ -106,7 +106,6 @@ func (db *DB) OwnedAd(ctx context.Context, userID, adID uint64) (*Ad, error) {
 func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (AdUpdate, error) {
 	now := db.NowFunc()
 	var up AdUpdate
-	needsJob := false
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var cur Ad
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
@@ -121,52 +120,13 @@ func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (AdUpdate
 		if err := tx.Model(&Ad{}).Where("id = ?", ad.ID).Select(editableColumns).Updates(ad).Error; err != nil {
 			return err
 		}
-		var images []Image
-		if err := tx.Where("classifiedad_id = ? AND status <> ?", ad.ID, ImageRemoved).Find(&images).Error; err != nil {
+		if up.NeedsJob, err = reorderPhotos(tx, ad, photos, now); err != nil {
 			return err
 		}
-		kept := map[uint64]bool{}
-		var tokens []string
-		for _, p := range photos {
-			if p.Token != "" {
-				tokens = append(tokens, p.Token)
-			} else {
-				kept[p.ImageID] = true
-			}
-		}
-		ups, err := claimUploads(tx, ad.UserID, tokens, now)
-		if err != nil {
-			return err
-		}
-		owned := map[uint64]bool{}
-		for _, img := range images {
-			owned[img.ID] = true
-			if !kept[img.ID] {
-				needsJob = true
-				if err := tx.Model(&Image{}).Where("id = ?", img.ID).Update("status", ImageRemoved).Error; err != nil {
-					return err
-				}
-			}
-		}
-		for pos, p := range photos {
-			if p.Token != "" {
-				needsJob = true
-				if err := tx.Create(&Image{AdID: ad.ID, Position: pos, Status: ImagePending, TmpKey: ups[p.Token].TmpKey}).Error; err != nil {
-					return err
-				}
-				continue
-			}
-			if !owned[p.ImageID] {
-				return ErrPhotoUnavailable
-			}
-			if err := tx.Model(&Image{}).Where("id = ?", p.ImageID).Update("position", pos).Error; err != nil {
-				return err
-			}
-		}
-		if !needsJob && cur.Status != StatusFailed {
+		if !up.NeedsJob && cur.Status != StatusFailed {
 			return nil
 		}
-		needsJob = true
+		up.NeedsJob = true
 		status := StatusUpdate
 		if cur.PublishedAt == nil {
 			status = StatusNew
@@ -181,8 +141,56 @@ func (db *DB) UpdateAd(ctx context.Context, ad *Ad, photos []PhotoRef) (AdUpdate
 		return AdUpdate{}, notFound(err, "update ad %d", ad.ID)
 	}
 	db.AdsChanged(ctx, ad.ID)
-	up.NeedsJob = needsJob
 	return up, nil
+}
+
+// reorderPhotos makes the ad's photos the list given, in its order: the
+// images left out become removed, new uploads are added pending, kept
+// images take their new position. It reports whether the worker has
+// photos to process or delete.
+func reorderPhotos(tx *gorm.DB, ad *Ad, photos []PhotoRef, now time.Time) (bool, error) {
+	var images []Image
+	if err := tx.Where("classifiedad_id = ? AND status <> ?", ad.ID, ImageRemoved).Find(&images).Error; err != nil {
+		return false, err
+	}
+	kept := map[uint64]bool{}
+	var tokens []string
+	for _, p := range photos {
+		if p.Token != "" {
+			tokens = append(tokens, p.Token)
+		} else {
+			kept[p.ImageID] = true
+		}
+	}
+	ups, err := claimUploads(tx, ad.UserID, tokens, now)
+	if err != nil {
+		return false, err
+	}
+	needsJob, owned := false, map[uint64]bool{}
+	for _, img := range images {
+		owned[img.ID] = true
+		if !kept[img.ID] {
+			needsJob = true
+			if err := tx.Model(&Image{}).Where("id = ?", img.ID).Update("status", ImageRemoved).Error; err != nil {
+				return false, err
+			}
+		}
+	}
+	for pos, p := range photos {
+		switch {
+		case p.Token != "":
+			needsJob = true
+			err = tx.Create(&Image{AdID: ad.ID, Position: pos, Status: ImagePending, TmpKey: ups[p.Token].TmpKey}).Error
+		case !owned[p.ImageID]:
+			err = ErrPhotoUnavailable
+		default:
+			err = tx.Model(&Image{}).Where("id = ?", p.ImageID).Update("position", pos).Error
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return needsJob, nil
 }
 
 // AdUpdate is what an edit of an ad leaves for the worker.

@@ -50,8 +50,8 @@ const (
 // publishes the ad: its images point at the public bucket, the rows of the
 // removed images whose objects the worker deleted (removed) go, and the ad
 // becomes published (listed unless hidden or its owner is blocked), with its
-// publication and expiry times set, and its alerts pending, the first time. An ad left without any
-// ready photo becomes failed instead. An ad whose owner added or removed
+// publication and expiry times set, and its alerts pending, the first
+// time. An ad left without any ready photo becomes failed instead. An ad whose owner added or removed
 // photos meanwhile stays as it is, for the job their edit queued.
 func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult, removed []uint64, ttl time.Duration) (SyncOutcome, error) {
 	now := db.NowFunc()
@@ -64,62 +64,12 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 			}
 			return err
 		}
-		var failures []string
-		for _, r := range results {
-			upd := map[string]any{"status": ImageReady, "thumb_key": r.ThumbKey, "large_key": r.LargeKey,
-				"thumb_width": r.ThumbWidth, "thumb_height": r.ThumbHeight,
-				"large_width": r.LargeWidth, "large_height": r.LargeHeight, "error": ""}
-			if r.Error != "" {
-				upd = map[string]any{"status": ImageFailed, "error": truncate(r.Error, 500)}
-				failures = append(failures, r.Error)
-			}
-			if err := tx.Model(&Image{}).Where("id = ? AND classifiedad_id = ? AND status = ?", r.ImageID, adID, ImagePending).
-				Updates(upd).Error; err != nil {
-				return err
-			}
-		}
-		if len(removed) > 0 {
-			if err := tx.Where("classifiedad_id = ? AND status = ? AND id IN ?", adID, ImageRemoved, removed).Delete(&Image{}).Error; err != nil {
-				return err
-			}
-		}
-		if ad.Status != StatusNew && ad.Status != StatusUpdate {
-			return nil
-		}
-		var waiting, ready int64
-		if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status IN ?", adID, []string{ImagePending, ImageRemoved}).
-			Count(&waiting).Error; err != nil {
+		failures, err := recordResults(tx, adID, results, removed)
+		if err != nil || (ad.Status != StatusNew && ad.Status != StatusUpdate) {
 			return err
 		}
-		if waiting > 0 {
-			return nil
-		}
-		if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status = ?", adID, ImageReady).Count(&ready).Error; err != nil {
-			return err
-		}
-		if ready == 0 {
-			reason := "Nenhuma foto pôde ser processada."
-			if len(failures) > 0 {
-				reason += " " + failures[0]
-			}
-			outcome = SyncFailed
-			return tx.Model(&Ad{}).Where("id = ?", adID).Updates(map[string]any{
-				"status": StatusFailed, "status_reason": truncate(reason, 1000), "status_changed": now, "listed": false,
-			}).Error
-		}
-		outcome = SyncPublished
-		upd := map[string]any{
-			"status":         StatusPublished,
-			"status_reason":  "",
-			"status_changed": now,
-			"listed":         gorm.Expr(listedExpr),
-			"published_at":   gorm.Expr("COALESCE(published_at, ?)", now),
-			"expires_at":     gorm.Expr("COALESCE(expires_at, ?)", now.Add(ttl)),
-		}
-		if ad.PublishedAt == nil {
-			upd["alerts_pending"] = true // the first publication: saved searches are to be matched
-		}
-		return tx.Model(&Ad{}).Where("id = ?", adID).Updates(upd).Error
+		outcome, err = settle(tx, &ad, failures, now, ttl)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("finish ad %d: %w", adID, err)
@@ -128,6 +78,66 @@ func (db *DB) FinishSync(ctx context.Context, adID uint64, results []ImageResult
 		db.AdsChanged(ctx, adID)
 	}
 	return outcome, nil
+}
+
+// recordResults stores what the worker made of each pending image and drops
+// the rows of the removed images whose objects it deleted. It returns the
+// reasons of the photos that failed.
+func recordResults(tx *gorm.DB, adID uint64, results []ImageResult, removed []uint64) ([]string, error) {
+	var failures []string
+	for _, r := range results {
+		upd := map[string]any{"status": ImageReady, "thumb_key": r.ThumbKey, "large_key": r.LargeKey,
+			"thumb_width": r.ThumbWidth, "thumb_height": r.ThumbHeight,
+			"large_width": r.LargeWidth, "large_height": r.LargeHeight, "error": ""}
+		if r.Error != "" {
+			upd = map[string]any{"status": ImageFailed, "error": truncate(r.Error, 500)}
+			failures = append(failures, r.Error)
+		}
+		if err := tx.Model(&Image{}).Where("id = ? AND classifiedad_id = ? AND status = ?", r.ImageID, adID, ImagePending).
+			Updates(upd).Error; err != nil {
+			return nil, err
+		}
+	}
+	if len(removed) > 0 {
+		if err := tx.Where("classifiedad_id = ? AND status = ? AND id IN ?", adID, ImageRemoved, removed).Delete(&Image{}).Error; err != nil {
+			return nil, err
+		}
+	}
+	return failures, nil
+}
+
+// settle publishes the ad once none of its photos waits for the worker —
+// or fails it when none is ready — and says which it did.
+func settle(tx *gorm.DB, ad *Ad, failures []string, now time.Time, ttl time.Duration) (SyncOutcome, error) {
+	var waiting, ready int64
+	if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status IN ?", ad.ID, []string{ImagePending, ImageRemoved}).
+		Count(&waiting).Error; err != nil || waiting > 0 {
+		return SyncUnchanged, err
+	}
+	if err := tx.Model(&Image{}).Where("classifiedad_id = ? AND status = ?", ad.ID, ImageReady).Count(&ready).Error; err != nil {
+		return SyncUnchanged, err
+	}
+	if ready == 0 {
+		reason := "Nenhuma foto pôde ser processada."
+		if len(failures) > 0 {
+			reason += " " + failures[0]
+		}
+		return SyncFailed, tx.Model(&Ad{}).Where("id = ?", ad.ID).Updates(map[string]any{
+			"status": StatusFailed, "status_reason": truncate(reason, 1000), "status_changed": now, "listed": false,
+		}).Error
+	}
+	upd := map[string]any{
+		"status":         StatusPublished,
+		"status_reason":  "",
+		"status_changed": now,
+		"listed":         gorm.Expr(listedExpr),
+		"published_at":   gorm.Expr("COALESCE(published_at, ?)", now),
+		"expires_at":     gorm.Expr("COALESCE(expires_at, ?)", now.Add(ttl)),
+	}
+	if ad.PublishedAt == nil {
+		upd["alerts_pending"] = true // the first publication: saved searches are to be matched
+	}
+	return SyncPublished, tx.Model(&Ad{}).Where("id = ?", ad.ID).Updates(upd).Error
 }
 
 // MarkAdFailed records that the worker gave up on the ad. A public ad whose
