@@ -34,37 +34,48 @@ func (t *tallies) add(run []uint32, mask uint, delta int) {
 	if !t.on || len(run) == 0 {
 		return
 	}
-	c := &t.ix.cols
 	for facet := range t.counts {
-		if mask&(1<<facet) == 0 {
-			continue
+		if mask&(1<<facet) != 0 {
+			t.addFacet(facet, run, delta)
 		}
-		n := t.counts[facet]
-		switch facet {
-		case groupBrand:
-			for _, s := range run {
-				n[c.brand[s]] += delta
-			}
-		case groupState:
-			for _, s := range run {
-				n[c.state[s]] += delta
-			}
-		case groupType:
-			for _, s := range run {
-				n[c.typ[s]] += delta
-			}
-		case groupYear:
-			for _, s := range run {
-				n[c.year[s]-c.minYear] += delta
-			}
-		case groupPrice:
-			for _, s := range run {
-				b := priceBand(int64(c.price[s]))
-				n[b] += delta
-				if b > 0 && int64(c.price[s]) == PriceBands[b] {
-					n[b-1] += delta // a band's link takes its end price too
-				}
-			}
+	}
+}
+
+// addFacet counts the slots of a run in one facet, delta each.
+func (t *tallies) addFacet(facet int, run []uint32, delta int) {
+	c := &t.ix.cols
+	n := t.counts[facet]
+	switch facet {
+	case groupBrand:
+		countColumn(n, c.brand, 0, run, delta)
+	case groupState:
+		countColumn(n, c.state, 0, run, delta)
+	case groupType:
+		countColumn(n, c.typ, 0, run, delta)
+	case groupYear:
+		countColumn(n, c.year, c.minYear, run, delta)
+	case groupPrice:
+		countPrices(n, c.price, run, delta)
+	}
+}
+
+// countColumn adds delta to the counter of each slot's value in the
+// column, less base (the counters start at base's value).
+func countColumn[T uint8 | uint16 | uint32](n []int, col []T, base T, run []uint32, delta int) {
+	for _, s := range run {
+		n[col[s]-base] += delta
+	}
+}
+
+// countPrices adds delta to the counter of each slot's price band; a
+// price exactly at a band's start counts in the band before too (a band's
+// link takes its end price).
+func countPrices(n []int, price []uint32, run []uint32, delta int) {
+	for _, s := range run {
+		b := priceBand(int64(price[s]))
+		n[b] += delta
+		if b > 0 && int64(price[s]) == PriceBands[b] {
+			n[b-1] += delta
 		}
 	}
 }
@@ -100,37 +111,39 @@ func (t *tallies) totals(facet int) {
 	if !t.on {
 		return
 	}
-	ix, c := t.ix, &t.ix.cols
 	for f := range t.counts {
-		if facet >= 0 && f != facet {
-			continue
+		if facet < 0 || f == facet {
+			t.totalFacet(f)
 		}
-		n := t.counts[f]
-		switch f {
-		case groupBrand:
-			for k, b := range ix.brands {
-				n[k] = int(b.GetCardinality())
-			}
-		case groupState:
-			for k, b := range ix.states {
-				n[k] = int(b.GetCardinality())
-			}
-		case groupType:
-			for k, b := range ix.types {
-				n[k] = int(b.GetCardinality())
-			}
-		case groupYear:
-			for k, b := range ix.years {
-				n[int(k)-int(c.minYear)] = int(b.GetCardinality())
-			}
-		case groupPrice:
-			for k, b := range ix.bands {
-				n[k] = int(b.GetCardinality())
-			}
-			for k, b := range ix.edges {
-				n[k-1] += int(b.GetCardinality())
-			}
+	}
+}
+
+// totalFacet counts every listed ad in one facet.
+func (t *tallies) totalFacet(facet int) {
+	ix := t.ix
+	n := t.counts[facet]
+	switch facet {
+	case groupBrand:
+		countSets(n, ix.brands, 0)
+	case groupState:
+		countSets(n, ix.states, 0)
+	case groupType:
+		countSets(n, ix.types, 0)
+	case groupYear:
+		countSets(n, ix.years, ix.cols.minYear)
+	case groupPrice:
+		countSets(n, ix.bands, 0)
+		for k, b := range ix.edges {
+			n[k-1] += int(b.GetCardinality())
 		}
+	}
+}
+
+// countSets sets the counter of each value, less base, to the size of
+// its bitmap.
+func countSets[K uint8 | uint16 | uint32](n []int, sets valueSets[K], base K) {
+	for k, b := range sets {
+		n[int(k)-int(base)] = int(b.GetCardinality())
 	}
 }
 

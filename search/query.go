@@ -83,68 +83,107 @@ func (ix *Index) Search(f Filter, order string, offset, limit int, facets bool) 
 	return res
 }
 
-// filters turns the filter into its conditions.
+// filters turns the filter into its conditions, the cheap tests first: a
+// column before a bitmap, the most selective first.
 func (ix *Index) filters(f *Filter) []filter {
-	var fs []filter
-	c := &ix.cols
-	value := func(group int, set *roaring.Bitmap, fl filter) {
-		fl.group, fl.set, fl.n = group, set, int(set.GetCardinality())
-		fs = append(fs, fl)
-	}
-	switch {
-	case f.VersionID != 0:
-		value(groupBrand, ix.versions.get(f.VersionID), filter{wide: c.version, want: f.VersionID})
-	case f.ModelID != 0:
-		value(groupBrand, ix.models.get(f.ModelID), filter{wide: c.model, want: f.ModelID})
-	case f.BrandID != 0:
-		value(groupBrand, ix.brands.get(f.BrandID), filter{wide: c.brand, want: f.BrandID})
-	}
-	switch {
-	case f.CityID != 0:
-		value(groupState, ix.cities.get(f.CityID), filter{wide: c.city, want: f.CityID})
-	case f.StateID != 0:
-		value(groupState, ix.states.get(f.StateID), filter{mid: c.state, want: uint32(f.StateID)})
-	}
+	l := filterList{ix: ix}
+	l.catalog(f)
+	l.place(f)
 	if f.Type != "" {
-		if code, ok := ix.typeCodes.lookup(f.Type); ok {
-			value(groupType, ix.types.get(code), filter{tiny: c.typ, want: uint32(code)})
-		} else {
-			value(groupType, roaring.New(), filter{}) // an unknown style keeps nothing
-		}
+		l.code(groupType, &ix.typeCodes, ix.types, ix.cols.typ, f.Type)
 	}
 	if f.Color != "" {
-		if code, ok := ix.colorCodes.lookup(f.Color); ok {
-			value(groupOther, ix.colors.get(code), filter{tiny: c.color, want: uint32(code)})
-		} else {
-			value(groupOther, roaring.New(), filter{})
-		}
+		l.code(groupOther, &ix.colorCodes, ix.colors, ix.cols.color, f.Color)
 	}
+	l.sets(f)
+	l.spans(f)
+	slices.SortStableFunc(l.fs, func(a, b filter) int { return a.n - b.n })
+	return l.fs
+}
+
+// filterList gathers a search's conditions.
+type filterList struct {
+	ix *Index
+	fs []filter
+}
+
+// value adds the condition of a value of a field: the ads of set, in the
+// facet group.
+func (l *filterList) value(group int, set *roaring.Bitmap, fl filter) {
+	fl.group, fl.set, fl.n = group, set, int(set.GetCardinality())
+	l.fs = append(l.fs, fl)
+}
+
+// catalog adds the most precise of the version, model and brand.
+func (l *filterList) catalog(f *Filter) {
+	ix, c := l.ix, &l.ix.cols
+	switch {
+	case f.VersionID != 0:
+		l.value(groupBrand, ix.versions.get(f.VersionID), filter{wide: c.version, want: f.VersionID})
+	case f.ModelID != 0:
+		l.value(groupBrand, ix.models.get(f.ModelID), filter{wide: c.model, want: f.ModelID})
+	case f.BrandID != 0:
+		l.value(groupBrand, ix.brands.get(f.BrandID), filter{wide: c.brand, want: f.BrandID})
+	}
+}
+
+// place adds the city, or else the state.
+func (l *filterList) place(f *Filter) {
+	ix, c := l.ix, &l.ix.cols
+	switch {
+	case f.CityID != 0:
+		l.value(groupState, ix.cities.get(f.CityID), filter{wide: c.city, want: f.CityID})
+	case f.StateID != 0:
+		l.value(groupState, ix.states.get(f.StateID), filter{mid: c.state, want: uint32(f.StateID)})
+	}
+}
+
+// code adds the condition of a coded field (style, color) holding name;
+// an unknown name keeps nothing.
+func (l *filterList) code(group int, names *codes, sets valueSets[uint8], col []uint8, name string) {
+	code, ok := names.lookup(name)
+	if !ok {
+		l.value(group, roaring.New(), filter{})
+		return
+	}
+	l.value(group, sets.get(code), filter{tiny: col, want: uint32(code)})
+}
+
+// sets adds the conditions tested on bitmaps alone: top offers, good
+// prices and the words.
+func (l *filterList) sets(f *Filter) {
+	ix := l.ix
 	if f.TopOffer {
-		value(groupOther, ix.top, filter{})
+		l.value(groupOther, ix.top, filter{})
 	}
 	if f.GoodPrice {
-		value(groupOther, ix.rate.good, filter{})
+		l.value(groupOther, ix.rate.good, filter{})
 	}
 	for i, w := range f.Words {
-		value(groupOther, ix.wordSet(w, i == len(f.Words)-1), filter{})
+		l.value(groupOther, ix.wordSet(w, i == len(f.Words)-1), filter{})
 	}
-	span := func(group int, lo, hi int64, rank *ranking, wide []uint32, mid []uint16) {
-		fl := filter{group: group, ranged: true, lo: uint64(max(lo, 0)), hi: uint64(max(hi, 0)), rank: rank, wide: wide, mid: mid, slots: len(ix.docs)}
-		fl.locate()
-		fs = append(fs, fl)
-	}
+}
+
+// spans adds the ranges of price, model year and mileage.
+func (l *filterList) spans(f *Filter) {
+	ix, c := l.ix, &l.ix.cols
 	if f.PriceMin != 0 || f.PriceMax != 0 {
-		span(groupPrice, f.PriceMin, f.PriceMax, ix.byPrice, c.price, nil)
+		l.span(groupPrice, f.PriceMin, f.PriceMax, ix.byPrice, c.price, nil)
 	}
 	if f.YearMin != 0 || f.YearMax != 0 {
-		span(groupYear, int64(f.YearMin), int64(f.YearMax), ix.byYear, nil, c.year)
+		l.span(groupYear, int64(f.YearMin), int64(f.YearMax), ix.byYear, nil, c.year)
 	}
 	if f.KmMax != 0 {
-		span(groupOther, 0, int64(f.KmMax), ix.byKm, c.km, nil)
+		l.span(groupOther, 0, int64(f.KmMax), ix.byKm, c.km, nil)
 	}
-	// Cheap tests first: a column before a bitmap, the most selective first.
-	slices.SortStableFunc(fs, func(a, b filter) int { return a.n - b.n })
-	return fs
+}
+
+// span adds the range lo to hi (0: open) of a column, located in the
+// column's ranking.
+func (l *filterList) span(group int, lo, hi int64, rank *ranking, wide []uint32, mid []uint16) {
+	fl := filter{group: group, ranged: true, lo: uint64(max(lo, 0)), hi: uint64(max(hi, 0)), rank: rank, wide: wide, mid: mid, slots: len(l.ix.docs)}
+	fl.locate()
+	l.fs = append(l.fs, fl)
 }
 
 // slotPool keeps the result slots' buffers between searches.
@@ -161,71 +200,9 @@ func (ix *Index) pass(fs []filter, t *tallies, slots []uint32) (total int, _ []u
 		t.totals(-1)
 		return ix.slots.n, nil, false
 	}
-	// Facet groups with a filter, and the smallest filters of each kind.
-	var facetGroups []int
-	var smallest, other *filter
-	var second *filter
-	for i := range fs {
-		f := &fs[i]
-		if f.group == groupOther {
-			if other == nil {
-				other = f
-			}
-			continue
-		}
-		if !slices.Contains(facetGroups, f.group) {
-			facetGroups = append(facetGroups, f.group)
-			switch {
-			case smallest == nil:
-				smallest = f
-			case second == nil:
-				second = f
-			}
-		}
-	}
+	d := driversOf(fs)
 	// The passing slots are kept for the page when they may be few.
-	collect := fs[0].n <= maxCollected
-	if !t.on {
-		collect = true
-	}
-	var passed []uint32
-	var failed [groupOther][]uint32
-	visit := func(run []uint32, driver, skip *filter) {
-		passed = passed[:0]
-		for g := range failed {
-			failed[g] = failed[g][:0]
-		}
-		for _, slot := range run {
-			if skip != nil && skip.test(slot) {
-				continue // visited already
-			}
-			fail := -1
-			for i := range fs {
-				if &fs[i] == driver || fs[i].test(slot) {
-					continue // the driver's own ads pass it
-				}
-				if fs[i].group == groupOther || fail >= 0 && fail != fs[i].group {
-					fail = groups // fails two groups, or one no facet counts
-					break
-				}
-				fail = fs[i].group
-			}
-			switch {
-			case fail < 0:
-				passed = append(passed, slot)
-			case fail < groupOther:
-				failed[fail] = append(failed[fail], slot)
-			}
-		}
-		total += len(passed)
-		if collect {
-			slots = append(slots, passed...)
-		}
-		t.add(passed, allFacets, 1)
-		for g := range failed {
-			t.add(failed[g], 1<<g, 1)
-		}
-	}
+	p := passer{fs: fs, t: t, slots: slots, collect: fs[0].n <= maxCollected || !t.on}
 	// Reading ad by ad pays while the ads read are a small part of the
 	// index; past that, bitmap intersections of whole sets do better.
 	large := ix.slots.n / 8
@@ -235,35 +212,153 @@ func (ix *Index) pass(fs []filter, t *tallies, slots []uint32) (total int, _ []u
 		return fs[0].n, nil, false
 	case !t.on:
 		// No facets: the result lies within the smallest filter.
-		fs[0].each(func(run []uint32) { visit(run, &fs[0], nil) })
-	case other != nil && other.n <= large && (len(facetGroups) < 2 || other.n <= smallest.n+second.n):
+		p.drive(&fs[0], nil)
+	case d.otherDrives(large):
 		// Every ad that counts passes the filters no facet leaves out.
-		other.each(func(run []uint32) { visit(run, other, nil) })
-	case len(facetGroups) >= 2 && smallest.n+second.n <= large:
+		p.drive(d.other, nil)
+	case d.pairDrives(large):
 		// An ad that counts passes one of the two smallest facet filters.
-		smallest.each(func(run []uint32) { visit(run, smallest, nil) })
-		second.each(func(run []uint32) { visit(run, second, smallest) })
-	case len(facetGroups) >= 2 || other != nil:
+		p.drive(d.smallest, nil)
+		p.drive(d.second, d.smallest)
+	case d.groups >= 2 || d.other != nil:
 		return ix.intersect(fs, t)
 	default:
-		// One facet filter, nothing else: its own facet counts every ad.
-		only, rest := smallest, allFacets&^(1<<smallest.group)
-		if only.n*2 <= ix.slots.n {
-			t.totals(only.group)
-			only.each(func(run []uint32) {
-				if collect {
-					slots = append(slots, run...)
-				}
-				t.add(run, uint(rest), 1)
-			})
-			return only.n, slots, collect
-		}
-		// Most ads pass: count the others and subtract them.
-		t.totals(-1)
-		only.eachOutside(ix.live, func(run []uint32) { t.add(run, uint(rest), -1) })
-		return only.n, nil, false
+		return ix.passSingle(d.smallest, t, p.collect, slots)
 	}
-	return total, slots, collect
+	return p.total, p.slots, p.collect
+}
+
+// drivers are the filters a pass may read the ads of: the smallest filter
+// no facet counts, and the smallest filters of the two smallest facet
+// groups.
+type drivers struct {
+	groups                  int // facet groups with a filter
+	smallest, second, other *filter
+}
+
+// driversOf finds the drivers of filters sorted smallest first.
+func driversOf(fs []filter) drivers {
+	var d drivers
+	var seen uint
+	for i := range fs {
+		f := &fs[i]
+		if f.group == groupOther {
+			if d.other == nil {
+				d.other = f
+			}
+			continue
+		}
+		if seen&(1<<f.group) != 0 {
+			continue
+		}
+		seen |= 1 << f.group
+		d.groups++
+		switch {
+		case d.smallest == nil:
+			d.smallest = f
+		case d.second == nil:
+			d.second = f
+		}
+	}
+	return d
+}
+
+// otherDrives reports whether the pass reads the ads of the smallest
+// filter no facet counts: they are few, and no more than those of the two
+// smallest facet filters.
+func (d *drivers) otherDrives(large int) bool {
+	return d.other != nil && d.other.n <= large && (d.groups < 2 || d.other.n <= d.smallest.n+d.second.n)
+}
+
+// pairDrives reports whether the pass reads the ads of the two smallest
+// facet filters: there are two, and their ads are few.
+func (d *drivers) pairDrives(large int) bool {
+	return d.groups >= 2 && d.smallest.n+d.second.n <= large
+}
+
+// passer reads ads during a pass: it tests each on every filter, counts
+// those that pass, keeps their slots, and tallies each in the facets it
+// counts in.
+type passer struct {
+	fs      []filter
+	t       *tallies
+	collect bool // keep the passing slots
+
+	total  int
+	slots  []uint32
+	passed []uint32             // a run's slots that pass every filter
+	failed [groupOther][]uint32 // a run's slots that fail only group g's filters
+}
+
+// drive visits the ads of the driver but those of skip (visited already).
+func (p *passer) drive(driver, skip *filter) {
+	driver.each(func(run []uint32) { p.visit(run, driver, skip) })
+}
+
+// visit tests a run of the driver's ads, skipping those of skip, and
+// counts them.
+func (p *passer) visit(run []uint32, driver, skip *filter) {
+	fs := p.fs
+	p.passed = p.passed[:0]
+	for g := range p.failed {
+		p.failed[g] = p.failed[g][:0]
+	}
+	for _, slot := range run {
+		if skip != nil && skip.test(slot) {
+			continue // visited already
+		}
+		fail := -1
+		for i := range fs {
+			if &fs[i] == driver || fs[i].test(slot) {
+				continue // the driver's own ads pass it
+			}
+			if fs[i].group == groupOther || fail >= 0 && fail != fs[i].group {
+				fail = groups // fails two groups, or one no facet counts
+				break
+			}
+			fail = fs[i].group
+		}
+		switch {
+		case fail < 0:
+			p.passed = append(p.passed, slot)
+		case fail < groupOther:
+			p.failed[fail] = append(p.failed[fail], slot)
+		}
+	}
+	p.count()
+}
+
+// count adds the run's passing slots to the result, and tallies them and
+// the slots that fail one facet's filters.
+func (p *passer) count() {
+	p.total += len(p.passed)
+	if p.collect {
+		p.slots = append(p.slots, p.passed...)
+	}
+	p.t.add(p.passed, allFacets, 1)
+	for g := range p.failed {
+		p.t.add(p.failed[g], 1<<g, 1)
+	}
+}
+
+// passSingle answers a search with one facet filter and nothing else:
+// its own facet counts every ad.
+func (ix *Index) passSingle(only *filter, t *tallies, collect bool, slots []uint32) (total int, _ []uint32, complete bool) {
+	rest := uint(allFacets &^ (1 << only.group))
+	if only.n*2 <= ix.slots.n {
+		t.totals(only.group)
+		only.each(func(run []uint32) {
+			if collect {
+				slots = append(slots, run...)
+			}
+			t.add(run, rest, 1)
+		})
+		return only.n, slots, collect
+	}
+	// Most ads pass: count the others and subtract them.
+	t.totals(-1)
+	only.eachOutside(ix.live, func(run []uint32) { t.add(run, rest, -1) })
+	return only.n, nil, false
 }
 
 // intersect counts the result and the facets with bitmap intersections:
