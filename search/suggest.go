@@ -122,99 +122,134 @@ func (ix *Index) Suggest(text string) []Suggestion {
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	t := &ix.catalog
-	hits := make([]wordHits, len(words))
+	s := suggester{ix: ix, t: &ix.catalog, hits: make([]wordHits, len(words))}
 	rarest, fewest := 0, -1
 	for i, w := range words {
-		h := wordHits{brands: map[uint32]bool{}, models: map[uint32]bool{}, versions: map[uint32]bool{}}
 		size := 0
-		for _, ref := range ix.names.matching(w, i == len(words)-1) {
-			switch ref.kind {
-			case nameBrand:
-				h.brands[ref.id] = true
-				size += 1 + t.brandSize[ref.id]
-			case nameModel:
-				h.models[ref.id] = true
-				size += 1 + len(t.versions[ref.id])
-			case nameVersion:
-				h.versions[ref.id] = true
-				size++
-			}
-		}
+		s.hits[i], size = s.matches(w, i == len(words)-1)
 		if size == 0 {
 			return nil
 		}
 		if fewest < 0 || size < fewest {
 			rarest, fewest = i, size
 		}
-		hits[i] = h
 	}
+	s.under(&s.hits[rarest])
+	return s.best
+}
 
-	var best []Suggestion
-	offer := func(b, m, v uint32) {
-		set := ix.brands[b]
-		switch {
-		case v != 0:
-			set = ix.versions[v]
-		case m != 0:
-			set = ix.models[m]
-		}
-		if set == nil {
-			return // no listed ad
-		}
-		for i := range hits {
-			if !hits[i].has(b, m, v) {
-				return
-			}
-		}
-		name, ok := t.name(b, m, v)
-		if !ok {
-			return
-		}
-		s := Suggestion{BrandID: b, ModelID: m, VersionID: v, Name: name, Ads: int(set.GetCardinality())}
-		if len(best) < MaxSuggestions {
-			best = append(best, s)
-		} else if s.before(&best[len(best)-1]) {
-			best[len(best)-1] = s
-		} else {
-			return
-		}
-		for i := len(best) - 1; i > 0 && best[i].before(&best[i-1]); i-- {
-			best[i], best[i-1] = best[i-1], best[i]
+// suggester gathers the best suggestions of a text's words.
+type suggester struct {
+	ix   *Index
+	t    *catalogTree
+	hits []wordHits // each word's
+	best []Suggestion
+}
+
+// matches returns the names a word matches (as a prefix when last) and
+// how many entries are under them.
+func (s *suggester) matches(w string, last bool) (wordHits, int) {
+	h := wordHits{brands: map[uint32]bool{}, models: map[uint32]bool{}, versions: map[uint32]bool{}}
+	size := 0
+	for _, ref := range s.ix.names.matching(w, last) {
+		switch ref.kind {
+		case nameBrand:
+			h.brands[ref.id] = true
+			size += 1 + s.t.brandSize[ref.id]
+		case nameModel:
+			h.models[ref.id] = true
+			size += 1 + len(s.t.versions[ref.id])
+		case nameVersion:
+			h.versions[ref.id] = true
+			size++
 		}
 	}
-	offerModel := func(b, m uint32) {
-		if ix.models[m] == nil {
-			return // nor any of its versions
-		}
-		offer(b, m, 0)
-		for _, v := range t.versions[m] {
-			offer(b, m, v)
-		}
-	}
-	// Every entry with the rarest word is under one of its names, and is
-	// read once: under the highest of them.
-	h := &hits[rarest]
+	return h, size
+}
+
+// under offers every entry under the names of h (the rarest word's). An
+// entry under several of them is read once: under the highest.
+func (s *suggester) under(h *wordHits) {
+	t := s.t
 	for b := range h.brands {
-		if ix.brands[b] == nil {
-			continue
-		}
-		offer(b, 0, 0)
-		for _, m := range t.models[b] {
-			offerModel(b, m)
-		}
+		s.offerBrand(b)
 	}
 	for m := range h.models {
 		if b, ok := t.names.ModelBrand[m]; ok && !h.brands[b] {
-			offerModel(b, m)
+			s.offerModel(b, m)
 		}
 	}
 	for v := range h.versions {
 		m, ok := t.names.VersionModel[v]
 		b, placed := t.names.ModelBrand[m]
 		if ok && placed && !h.models[m] && !h.brands[b] {
-			offer(b, m, v)
+			s.offer(b, m, v)
 		}
 	}
-	return best
+}
+
+// offerBrand offers a brand with listed ads, its models and their
+// versions.
+func (s *suggester) offerBrand(b uint32) {
+	if s.ix.brands[b] == nil {
+		return // nor any of its models
+	}
+	s.offer(b, 0, 0)
+	for _, m := range s.t.models[b] {
+		s.offerModel(b, m)
+	}
+}
+
+// offerModel offers a model with listed ads and its versions.
+func (s *suggester) offerModel(b, m uint32) {
+	if s.ix.models[m] == nil {
+		return // nor any of its versions
+	}
+	s.offer(b, m, 0)
+	for _, v := range s.t.versions[m] {
+		s.offer(b, m, v)
+	}
+}
+
+// offer keeps the entry of brand b, model m and version v (0 when absent)
+// among the best when it has listed ads and every word.
+func (s *suggester) offer(b, m, v uint32) {
+	set := s.ix.brands[b]
+	switch {
+	case v != 0:
+		set = s.ix.versions[v]
+	case m != 0:
+		set = s.ix.models[m]
+	}
+	if set == nil {
+		return // no listed ad
+	}
+	for i := range s.hits {
+		if !s.hits[i].has(b, m, v) {
+			return
+		}
+	}
+	name, ok := s.t.name(b, m, v)
+	if !ok {
+		return
+	}
+	s.keep(Suggestion{BrandID: b, ModelID: m, VersionID: v, Name: name, Ads: int(set.GetCardinality())})
+}
+
+// keep puts a suggestion in its place among the best, when it is among
+// them.
+func (s *suggester) keep(sg Suggestion) {
+	best := s.best
+	switch {
+	case len(best) < MaxSuggestions:
+		best = append(best, sg)
+	case sg.before(&best[len(best)-1]):
+		best[len(best)-1] = sg
+	default:
+		return
+	}
+	for i := len(best) - 1; i > 0 && best[i].before(&best[i-1]); i-- {
+		best[i], best[i-1] = best[i-1], best[i]
+	}
+	s.best = best
 }
