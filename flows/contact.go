@@ -46,7 +46,7 @@ func (f *Flows) SendContact(ctx context.Context, m Contact) error {
 	}
 	// The private link is made when the seller answers; until then the
 	// conversation has a hash nobody holds the link of.
-	_, hash := NewPrivateLink()
+	_, hash := models.NewToken()
 	conv, created, err := f.DB.ContactSeller(ctx, m.Ad, m.Buyer, m.Body, hash)
 	if err != nil {
 		return err

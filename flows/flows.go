@@ -8,10 +8,6 @@ package flows
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 
@@ -74,21 +70,4 @@ func (f *Flows) enqueue(ctx context.Context, j worker.Job) {
 	if err := f.Queue.Enqueue(ctx, j); err != nil {
 		slog.WarnContext(ctx, "enqueue failed; the reconciler will retry", "kind", j.Kind, "id", j.ID, "err", err)
 	}
-}
-
-// NewPrivateLink makes an anonymous buyer's private link token: random,
-// sent by e-mail only, kept in the database as its SHA-256 (TokenHash) —
-// revocable by replacing the hash, and untouched by a change of the site's
-// secret.
-func NewPrivateLink() (token, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, TokenHash(token)
-}
-
-// TokenHash is the hash the database keeps of a private link's token.
-func TokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }

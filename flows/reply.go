@@ -16,7 +16,7 @@ func (f *Flows) Reply(ctx context.Context, conv *models.Conversation, role strin
 	if role != models.AuthorSeller || conv.BuyerID != nil {
 		return nil
 	}
-	token, hash := NewPrivateLink()
+	token, hash := models.NewToken()
 	if err := f.DB.SetBuyerToken(ctx, conv.ID, hash); err != nil {
 		return err
 	}
@@ -28,6 +28,6 @@ func (f *Flows) Reply(ctx context.Context, conv *models.Conversation, role strin
 // RevokeLink ends an anonymous buyer's private link; the seller's next
 // reply brings a new one.
 func (f *Flows) RevokeLink(ctx context.Context, conv *models.Conversation) error {
-	_, unsent := NewPrivateLink()
+	_, unsent := models.NewToken()
 	return f.DB.SetBuyerToken(ctx, conv.ID, unsent)
 }

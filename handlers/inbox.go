@@ -194,7 +194,7 @@ func (s *Server) unreadBadge(c *fiber.Ctx) error {
 // reached by the private link of the seller's e-mail:
 // GET /conversa/{token}.
 func (s *Server) conversationShow(c *fiber.Ctx) error {
-	conv, err := s.db.ConversationByToken(c.UserContext(), flows.TokenHash(c.Params("token")))
+	conv, err := s.db.ConversationByToken(c.UserContext(), models.TokenHash(c.Params("token")))
 	if err != nil || conv.BuyerID != nil {
 		return fiber.ErrNotFound
 	}
@@ -215,7 +215,7 @@ func (s *Server) conversationShow(c *fiber.Ctx) error {
 // POST /conversa/{token}.
 func (s *Server) conversationReply(c *fiber.Ctx) error {
 	token := c.Params("token")
-	conv, err := s.db.ConversationByToken(c.UserContext(), flows.TokenHash(token))
+	conv, err := s.db.ConversationByToken(c.UserContext(), models.TokenHash(token))
 	if err != nil || conv.BuyerID != nil {
 		return fiber.ErrNotFound
 	}
@@ -227,7 +227,7 @@ func (s *Server) conversationReply(c *fiber.Ctx) error {
 // the seller brings a new one by e-mail.
 func (s *Server) conversationRevoke(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	conv, err := s.db.ConversationByToken(ctx, flows.TokenHash(c.Params("token")))
+	conv, err := s.db.ConversationByToken(ctx, models.TokenHash(c.Params("token")))
 	if err != nil || conv.BuyerID != nil {
 		return fiber.ErrNotFound
 	}

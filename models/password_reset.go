@@ -2,10 +2,6 @@ package models
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -26,11 +22,6 @@ type PasswordReset struct {
 // TableName maps PasswordReset to its table.
 func (PasswordReset) TableName() string { return "password_resets" }
 
-func tokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // ResetMail queues, through tx, the message carrying a reset token.
 type ResetMail func(tx *gorm.DB, token string) (*Email, error)
 
@@ -38,13 +29,11 @@ type ResetMail func(tx *gorm.DB, token string) (*Email, error)
 // transaction, queues the e-mail that carries it. It returns the queued
 // e-mail.
 func (db *DB) RequestPasswordReset(ctx context.Context, u *User, ttl time.Duration, mail ResetMail) (*Email, error) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
+	token, hash := NewToken()
 	now := db.NowFunc()
 	var email *Email
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&PasswordReset{TokenHash: tokenHash(token), UserID: u.ID, Created: now, ExpiresAt: now.Add(ttl)}).Error; err != nil {
+		if err := tx.Create(&PasswordReset{TokenHash: hash, UserID: u.ID, Created: now, ExpiresAt: now.Add(ttl)}).Error; err != nil {
 			return err
 		}
 		var err error
@@ -61,7 +50,7 @@ func (db *DB) RequestPasswordReset(ctx context.Context, u *User, ttl time.Durati
 // reset token.
 func (db *DB) PasswordResetUser(ctx context.Context, token string) (*User, error) {
 	var r PasswordReset
-	err := db.WithContext(ctx).Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", tokenHash(token), db.NowFunc()).First(&r).Error
+	err := db.WithContext(ctx).Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", TokenHash(token), db.NowFunc()).First(&r).Error
 	if err != nil {
 		return nil, notFound(err, "read password reset")
 	}
@@ -76,7 +65,7 @@ func (db *DB) UsePasswordReset(ctx context.Context, token, hash string) (*User, 
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r PasswordReset
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", tokenHash(token), now).First(&r).Error; err != nil {
+			Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", TokenHash(token), now).First(&r).Error; err != nil {
 			return err
 		}
 		res := tx.Model(&PasswordReset{}).Where("token_hash = ? AND used_at IS NULL", r.TokenHash).Update("used_at", now)

@@ -29,7 +29,7 @@ func NewDBStore(db *models.DB, lt Lifetimes, opts ...Option) *DBStore {
 
 // Create starts a session.
 func (s *DBStore) Create(ctx context.Context, userID uint64, userAgent string) (string, error) {
-	token, id := newToken()
+	token, id := models.NewToken()
 	now := s.now().UTC()
 	err := s.db.CreateSession(ctx, &models.Session{
 		ID: id, UserID: userID, Created: now, LastSeen: now, ExpiresAt: s.expiry(now, now), UserAgent: truncate(userAgent, 255),
@@ -53,7 +53,7 @@ func (s *DBStore) expiry(created, seen time.Time) time.Time {
 // Lookup finds a live session and extends it.
 func (s *DBStore) Lookup(ctx context.Context, token string) (uint64, bool, error) {
 	now := s.now().UTC()
-	sess, err := s.db.SessionByID(ctx, idOf(token), now)
+	sess, err := s.db.SessionByID(ctx, models.TokenHash(token), now)
 	if errors.Is(err, models.ErrNotFound) {
 		return 0, false, nil
 	}
@@ -78,7 +78,7 @@ func (s *DBStore) Lookup(ctx context.Context, token string) (uint64, bool, error
 
 // Delete ends a session.
 func (s *DBStore) Delete(ctx context.Context, token string) error {
-	if err := s.db.DeleteSession(ctx, idOf(token)); err != nil {
+	if err := s.db.DeleteSession(ctx, models.TokenHash(token)); err != nil {
 		return fmt.Errorf("session store: %w", err)
 	}
 	return nil
@@ -88,7 +88,7 @@ func (s *DBStore) Delete(ctx context.Context, token string) error {
 func (s *DBStore) DeleteOthers(ctx context.Context, userID uint64, keepToken string) error {
 	keep := ""
 	if keepToken != "" {
-		keep = idOf(keepToken)
+		keep = models.TokenHash(keepToken)
 	}
 	if err := s.db.DeleteUserSessions(ctx, userID, keep); err != nil {
 		return fmt.Errorf("session store: %w", err)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"motando/models"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -52,7 +54,7 @@ func (s *RedisStore) userKey(userID uint64) string {
 
 // Create starts a session.
 func (s *RedisStore) Create(ctx context.Context, userID uint64, userAgent string) (string, error) {
-	token, id := newToken()
+	token, id := models.NewToken()
 	now := s.now().UTC()
 	body, err := json.Marshal(redisSession{UserID: userID, Created: now, LastSeen: now})
 	if err != nil {
@@ -75,7 +77,7 @@ func (s *RedisStore) Create(ctx context.Context, userID uint64, userAgent string
 
 // Lookup finds a live session and extends it.
 func (s *RedisStore) Lookup(ctx context.Context, token string) (uint64, bool, error) {
-	id := idOf(token)
+	id := models.TokenHash(token)
 	raw, err := s.rdb.Get(ctx, s.key(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return 0, false, nil
@@ -117,7 +119,7 @@ func (s *RedisStore) Lookup(ctx context.Context, token string) (uint64, bool, er
 
 // Delete ends a session.
 func (s *RedisStore) Delete(ctx context.Context, token string) error {
-	id := idOf(token)
+	id := models.TokenHash(token)
 	raw, err := s.rdb.Get(ctx, s.key(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil
@@ -143,7 +145,7 @@ func (s *RedisStore) Delete(ctx context.Context, token string) error {
 func (s *RedisStore) DeleteOthers(ctx context.Context, userID uint64, keepToken string) error {
 	keep := ""
 	if keepToken != "" {
-		keep = idOf(keepToken)
+		keep = models.TokenHash(keepToken)
 	}
 	ids, err := s.rdb.SMembers(ctx, s.userKey(userID)).Result()
 	if err != nil {

@@ -5,10 +5,6 @@ package session
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"time"
 )
 
@@ -67,20 +63,6 @@ func buildOptions(opts []Option) options {
 		opt(&o)
 	}
 	return o
-}
-
-// newToken returns a random token and the id it is stored under.
-func newToken() (token, id string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, idOf(token)
-}
-
-// idOf is the stored id of a token.
-func idOf(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
 
 // touchEvery limits the writes a busy session causes: its idle expiry moves
