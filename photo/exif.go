@@ -40,33 +40,59 @@ func jpegExif(b []byte) []byte {
 			return nil
 		}
 		m := b[i+1]
-		switch {
-		case m == 0xFF: // fill byte: the marker starts one byte later
-			i++
+		if step := jpegMarkerStep(m); step > 0 {
+			i += step
 			continue
-		case m == 0x01 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7): // TEM, SOI, RSTn: no length
-			i += 2
-			continue
-		case m == 0xD9 || m == 0xDA: // EOI, SOS
+		}
+		if m == 0xD9 || m == 0xDA { // EOI, SOS
 			return nil
 		}
-		if i+4 > len(b) {
+		start, end, ok := jpegSegment(b, i)
+		if !ok {
 			return nil
 		}
-		n := int(b[i+2])<<8 | int(b[i+3]) // includes the two length bytes
-		if n < 2 {
-			return nil
-		}
-		start, end := i+4, i+2+n
-		if end > len(b) {
-			return nil
-		}
-		if m == 0xE1 && end-start >= len(exifHeader) && string(b[start:start+len(exifHeader)]) == exifHeader {
-			return b[start+len(exifHeader) : end]
+		if tiff, ok := cutExifHeader(b[start:end]); m == 0xE1 && ok {
+			return tiff
 		}
 		i = end
 	}
 	return nil
+}
+
+// jpegMarkerStep returns how far the walk moves past a marker without a
+// segment: 1 for a fill byte (the marker starts one byte later), 2 for
+// TEM, SOI and RSTn (no length); 0 for a marker with a segment.
+func jpegMarkerStep(m byte) int {
+	switch {
+	case m == 0xFF:
+		return 1
+	case m == 0x01 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7):
+		return 2
+	}
+	return 0
+}
+
+// jpegSegment returns where the payload of the marker segment at i starts
+// and ends; ok is false when its length is invalid or runs past the end.
+func jpegSegment(b []byte, i int) (start, end int, ok bool) {
+	if i+4 > len(b) {
+		return 0, 0, false
+	}
+	n := int(b[i+2])<<8 | int(b[i+3]) // includes the two length bytes
+	if n < 2 {
+		return 0, 0, false
+	}
+	start, end = i+4, i+2+n
+	return start, end, end <= len(b)
+}
+
+// cutExifHeader returns p without a leading exifHeader, and whether it
+// had one.
+func cutExifHeader(p []byte) ([]byte, bool) {
+	if len(p) >= len(exifHeader) && string(p[:len(exifHeader)]) == exifHeader {
+		return p[len(exifHeader):], true
+	}
+	return p, false
 }
 
 // pngExif returns the payload of the eXIf chunk of a PNG (a TIFF structure),
@@ -112,10 +138,7 @@ func webpExif(b []byte) []byte {
 		start := i + 8
 		end := start + int(n)
 		if string(b[i:i+4]) == "EXIF" {
-			p := b[start:end]
-			if len(p) >= len(exifHeader) && string(p[:len(exifHeader)]) == exifHeader {
-				p = p[len(exifHeader):]
-			}
+			p, _ := cutExifHeader(b[start:end])
 			return p
 		}
 		i = end + int(n&1) // chunks are padded to an even size

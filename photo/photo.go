@@ -120,45 +120,72 @@ func Sniff(head []byte) (Format, bool) {
 // that the user is told "this type is not accepted" rather than "this is not
 // an image". It returns "" for anything else.
 func otherImageKind(h []byte) string {
-	has := func(prefix string) bool { return bytes.HasPrefix(h, []byte(prefix)) }
-	switch {
-	case has("GIF87a") || has("GIF89a"):
-		return "GIF"
-	case has("II*\x00") || has("MM\x00*"):
-		return "TIFF"
-	case has("\xff\x0a") || has("\x00\x00\x00\x0cJXL \r\n\x87\n"):
-		return "JPEG XL"
-	case has("\x00\x00\x00\x0cjP  \r\n\x87\n"):
-		return "JPEG 2000"
-	case has("8BPS"):
-		return "PSD"
-	case len(h) >= 18 && has("BM") && string(h[6:10]) == "\x00\x00\x00\x00":
-		// BMP: "BM" alone would also match text files, so check the
-		// reserved zeros and the size of the DIB header too.
-		switch uint32(h[14]) | uint32(h[15])<<8 | uint32(h[16])<<16 | uint32(h[17])<<24 {
-		case 12, 40, 52, 56, 64, 108, 124:
-			return "BMP"
-		}
-	case len(h) >= 12 && string(h[4:8]) == "ftyp":
-		// ISO base media file: the major brand, then compatible brands.
-		brands := h[8:]
-		if n := int(h[0])<<24 | int(h[1])<<16 | int(h[2])<<8 | int(h[3]); n >= 16 && n < len(h) {
-			brands = h[8:n]
-		}
-		heif := false
-		for i := 0; i+4 <= len(brands); i += 4 {
-			switch string(brands[i : i+4]) {
-			case "avif", "avis":
-				return "AVIF"
-			case "heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1":
-				heif = true
-			}
-		}
-		if heif {
-			return "HEIC"
+	for _, m := range otherMagics {
+		if bytes.HasPrefix(h, []byte(m.prefix)) {
+			return m.kind
 		}
 	}
+	if kind := bmpKind(h); kind != "" {
+		return kind
+	}
+	return isoMediaKind(h)
+}
+
+// otherMagics are the leading bytes of the image types that are
+// recognised but not accepted, and the types' names.
+var otherMagics = []struct{ prefix, kind string }{
+	{"GIF87a", "GIF"},
+	{"GIF89a", "GIF"},
+	{"II*\x00", "TIFF"},
+	{"MM\x00*", "TIFF"},
+	{"\xff\x0a", "JPEG XL"},
+	{"\x00\x00\x00\x0cJXL \r\n\x87\n", "JPEG XL"},
+	{"\x00\x00\x00\x0cjP  \r\n\x87\n", "JPEG 2000"},
+	{"8BPS", "PSD"},
+}
+
+// bmpKind returns "BMP" for a BMP file's header, "" otherwise. "BM" alone
+// would also match text files, so it checks the reserved zeros and the
+// size of the DIB header too.
+func bmpKind(h []byte) string {
+	if len(h) < 18 || !bytes.HasPrefix(h, []byte("BM")) || string(h[6:10]) != "\x00\x00\x00\x00" {
+		return ""
+	}
+	switch uint32(h[14]) | uint32(h[15])<<8 | uint32(h[16])<<16 | uint32(h[17])<<24 {
+	case 12, 40, 52, 56, 64, 108, 124:
+		return "BMP"
+	}
 	return ""
+}
+
+// isoMediaBrands names the image types of ISO base media files' brands.
+var isoMediaBrands = map[string]string{
+	"avif": "AVIF", "avis": "AVIF",
+	"heic": "HEIC", "heix": "HEIC", "hevc": "HEIC", "hevx": "HEIC", "heim": "HEIC",
+	"heis": "HEIC", "hevm": "HEIC", "hevs": "HEIC", "mif1": "HEIC", "msf1": "HEIC",
+}
+
+// isoMediaKind returns "AVIF" or "HEIC" for an ISO base media file with
+// one of their brands (the major brand, then the compatible brands); an
+// AVIF brand anywhere wins. It returns "" otherwise.
+func isoMediaKind(h []byte) string {
+	if len(h) < 12 || string(h[4:8]) != "ftyp" {
+		return ""
+	}
+	brands := h[8:]
+	if n := int(h[0])<<24 | int(h[1])<<16 | int(h[2])<<8 | int(h[3]); n >= 16 && n < len(h) {
+		brands = h[8:n]
+	}
+	kind := ""
+	for i := 0; i+4 <= len(brands); i += 4 {
+		switch isoMediaBrands[string(brands[i:i+4])] {
+		case "AVIF":
+			return "AVIF"
+		case "HEIC":
+			kind = "HEIC"
+		}
+	}
+	return kind
 }
 
 // classify turns the first bytes of a file into an accepted format or a

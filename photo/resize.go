@@ -51,129 +51,8 @@ func newRowReader(img image.Image) rowReader {
 	b := img.Bounds()
 	w := b.Dx()
 	if b.Min == (image.Point{}) {
-		switch m := img.(type) {
-		case *image.YCbCr:
-			if hs, vs, ok := subsampleShifts(m.SubsampleRatio); ok {
-				return func(y int, out []uint8) {
-					yrow := m.Y[y*m.YStride : y*m.YStride+w]
-					crow := (y >> vs) * m.CStride
-					cb, cr := m.Cb[crow:], m.Cr[crow:]
-					out = out[:3*w]
-					for x, yy := range yrow {
-						ci := x >> hs
-						r, g, b := color.YCbCrToRGB(yy, cb[ci], cr[ci])
-						out[3*x], out[3*x+1], out[3*x+2] = r, g, b
-					}
-				}
-			}
-		case *image.NYCbCrA:
-			if hs, vs, ok := subsampleShifts(m.SubsampleRatio); ok {
-				return func(y int, out []uint8) {
-					yrow := m.Y[y*m.YStride : y*m.YStride+w]
-					arow := m.A[y*m.AStride : y*m.AStride+w]
-					crow := (y >> vs) * m.CStride
-					cb, cr := m.Cb[crow:], m.Cr[crow:]
-					out = out[:3*w]
-					for x, yy := range yrow {
-						ci := x >> hs
-						r, g, b := color.YCbCrToRGB(yy, cb[ci], cr[ci])
-						a := uint32(arow[x])
-						out[3*x], out[3*x+1], out[3*x+2] = flatten(uint32(r), a), flatten(uint32(g), a), flatten(uint32(b), a)
-					}
-				}
-			}
-		case *image.Gray:
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+w]
-				out = out[:3*w]
-				for x, v := range row {
-					out[3*x], out[3*x+1], out[3*x+2] = v, v, v
-				}
-			}
-		case *image.RGBA: // premultiplied: c over white is c + (255 - a)
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-				out = out[:3*w]
-				for x := 0; x < w; x++ {
-					p := row[4*x : 4*x+4 : 4*x+4]
-					t := 255 - uint32(p[3])
-					out[3*x] = uint8(min(uint32(p[0])+t, 255))
-					out[3*x+1] = uint8(min(uint32(p[1])+t, 255))
-					out[3*x+2] = uint8(min(uint32(p[2])+t, 255))
-				}
-			}
-		case *image.NRGBA:
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-				out = out[:3*w]
-				for x := 0; x < w; x++ {
-					p := row[4*x : 4*x+4 : 4*x+4]
-					a := uint32(p[3])
-					out[3*x] = flatten(uint32(p[0]), a)
-					out[3*x+1] = flatten(uint32(p[1]), a)
-					out[3*x+2] = flatten(uint32(p[2]), a)
-				}
-			}
-		case *image.Gray16: // 16-bit PNGs: keep the high byte
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+2*w]
-				out = out[:3*w]
-				for x := 0; x < w; x++ {
-					v := row[2*x]
-					out[3*x], out[3*x+1], out[3*x+2] = v, v, v
-				}
-			}
-		case *image.RGBA64: // premultiplied
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+8*w]
-				out = out[:3*w]
-				for x := 0; x < w; x++ {
-					p := row[8*x : 8*x+8 : 8*x+8]
-					t := 0xffff - (uint32(p[6])<<8 | uint32(p[7]))
-					out[3*x] = uint8(min(uint32(p[0])<<8|uint32(p[1])+t, 0xffff) >> 8)
-					out[3*x+1] = uint8(min(uint32(p[2])<<8|uint32(p[3])+t, 0xffff) >> 8)
-					out[3*x+2] = uint8(min(uint32(p[4])<<8|uint32(p[5])+t, 0xffff) >> 8)
-				}
-			}
-		case *image.NRGBA64:
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+8*w]
-				out = out[:3*w]
-				for x := 0; x < w; x++ {
-					p := row[8*x : 8*x+8 : 8*x+8]
-					a := uint64(p[6])<<8 | uint64(p[7])
-					f := func(hi, lo uint8) uint8 {
-						c := uint64(hi)<<8 | uint64(lo)
-						return uint8((c*a + 0xffff*(0xffff-a)) / 0xffff >> 8)
-					}
-					out[3*x], out[3*x+1], out[3*x+2] = f(p[0], p[1]), f(p[2], p[3]), f(p[4], p[5])
-				}
-			}
-		case *image.Paletted:
-			var lut [256][3]uint8 // indices past the palette read as black, like png
-			for i, c := range m.Palette {
-				if i >= len(lut) {
-					break
-				}
-				lut[i] = over16(c)
-			}
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+w]
-				out = out[:3*w]
-				for x, i := range row {
-					c := lut[i]
-					out[3*x], out[3*x+1], out[3*x+2] = c[0], c[1], c[2]
-				}
-			}
-		case *image.CMYK:
-			return func(y int, out []uint8) {
-				row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-				out = out[:3*w]
-				for x := 0; x < w; x++ {
-					p := row[4*x : 4*x+4 : 4*x+4]
-					out[3*x], out[3*x+1], out[3*x+2] = color.CMYKToRGB(p[0], p[1], p[2], p[3])
-				}
-			}
+		if read := fastRowReader(img, w); read != nil {
+			return read
 		}
 	}
 	// Anything else: slower, through the color.Color API.
@@ -181,6 +60,194 @@ func newRowReader(img image.Image) rowReader {
 		for x := 0; x < w; x++ {
 			c := over16(img.At(b.Min.X+x, b.Min.Y+y))
 			out[3*x], out[3*x+1], out[3*x+2] = c[0], c[1], c[2]
+		}
+	}
+}
+
+// fastRowReader returns the rowReader of an image of w columns whose
+// bounds start at the origin, reading its pixels directly; nil for an
+// image type (or chroma subsampling) without a fast path.
+func fastRowReader(img image.Image, w int) rowReader {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return ycbcrRows(m, w)
+	case *image.NYCbCrA:
+		return nycbcraRows(m, w)
+	case *image.Gray:
+		return grayRows(m, w)
+	case *image.RGBA:
+		return rgbaRows(m, w)
+	case *image.NRGBA:
+		return nrgbaRows(m, w)
+	case *image.Gray16:
+		return gray16Rows(m, w)
+	case *image.RGBA64:
+		return rgba64Rows(m, w)
+	case *image.NRGBA64:
+		return nrgba64Rows(m, w)
+	case *image.Paletted:
+		return palettedRows(m, w)
+	case *image.CMYK:
+		return cmykRows(m, w)
+	}
+	return nil
+}
+
+// ycbcrRows reads a YCbCr image; nil for an unknown subsampling.
+func ycbcrRows(m *image.YCbCr, w int) rowReader {
+	hs, vs, ok := subsampleShifts(m.SubsampleRatio)
+	if !ok {
+		return nil
+	}
+	return func(y int, out []uint8) {
+		yrow := m.Y[y*m.YStride : y*m.YStride+w]
+		crow := (y >> vs) * m.CStride
+		cb, cr := m.Cb[crow:], m.Cr[crow:]
+		out = out[:3*w]
+		for x, yy := range yrow {
+			ci := x >> hs
+			r, g, b := color.YCbCrToRGB(yy, cb[ci], cr[ci])
+			out[3*x], out[3*x+1], out[3*x+2] = r, g, b
+		}
+	}
+}
+
+// nycbcraRows reads a YCbCr image with alpha; nil for an unknown
+// subsampling.
+func nycbcraRows(m *image.NYCbCrA, w int) rowReader {
+	hs, vs, ok := subsampleShifts(m.SubsampleRatio)
+	if !ok {
+		return nil
+	}
+	return func(y int, out []uint8) {
+		yrow := m.Y[y*m.YStride : y*m.YStride+w]
+		arow := m.A[y*m.AStride : y*m.AStride+w]
+		crow := (y >> vs) * m.CStride
+		cb, cr := m.Cb[crow:], m.Cr[crow:]
+		out = out[:3*w]
+		for x, yy := range yrow {
+			ci := x >> hs
+			r, g, b := color.YCbCrToRGB(yy, cb[ci], cr[ci])
+			a := uint32(arow[x])
+			out[3*x], out[3*x+1], out[3*x+2] = flatten(uint32(r), a), flatten(uint32(g), a), flatten(uint32(b), a)
+		}
+	}
+}
+
+// grayRows reads an 8-bit gray image.
+func grayRows(m *image.Gray, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+w]
+		out = out[:3*w]
+		for x, v := range row {
+			out[3*x], out[3*x+1], out[3*x+2] = v, v, v
+		}
+	}
+}
+
+// rgbaRows reads a premultiplied RGBA image: c over white is c + (255 - a).
+func rgbaRows(m *image.RGBA, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+4*w]
+		out = out[:3*w]
+		for x := 0; x < w; x++ {
+			p := row[4*x : 4*x+4 : 4*x+4]
+			t := 255 - uint32(p[3])
+			out[3*x] = uint8(min(uint32(p[0])+t, 255))
+			out[3*x+1] = uint8(min(uint32(p[1])+t, 255))
+			out[3*x+2] = uint8(min(uint32(p[2])+t, 255))
+		}
+	}
+}
+
+// nrgbaRows reads a non-premultiplied RGBA image.
+func nrgbaRows(m *image.NRGBA, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+4*w]
+		out = out[:3*w]
+		for x := 0; x < w; x++ {
+			p := row[4*x : 4*x+4 : 4*x+4]
+			a := uint32(p[3])
+			out[3*x] = flatten(uint32(p[0]), a)
+			out[3*x+1] = flatten(uint32(p[1]), a)
+			out[3*x+2] = flatten(uint32(p[2]), a)
+		}
+	}
+}
+
+// gray16Rows reads a 16-bit gray image (16-bit PNGs), keeping the high
+// byte.
+func gray16Rows(m *image.Gray16, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+2*w]
+		out = out[:3*w]
+		for x := 0; x < w; x++ {
+			v := row[2*x]
+			out[3*x], out[3*x+1], out[3*x+2] = v, v, v
+		}
+	}
+}
+
+// rgba64Rows reads a premultiplied 16-bit RGBA image.
+func rgba64Rows(m *image.RGBA64, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+8*w]
+		out = out[:3*w]
+		for x := 0; x < w; x++ {
+			p := row[8*x : 8*x+8 : 8*x+8]
+			t := 0xffff - (uint32(p[6])<<8 | uint32(p[7]))
+			out[3*x] = uint8(min(uint32(p[0])<<8|uint32(p[1])+t, 0xffff) >> 8)
+			out[3*x+1] = uint8(min(uint32(p[2])<<8|uint32(p[3])+t, 0xffff) >> 8)
+			out[3*x+2] = uint8(min(uint32(p[4])<<8|uint32(p[5])+t, 0xffff) >> 8)
+		}
+	}
+}
+
+// nrgba64Rows reads a non-premultiplied 16-bit RGBA image.
+func nrgba64Rows(m *image.NRGBA64, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+8*w]
+		out = out[:3*w]
+		for x := 0; x < w; x++ {
+			p := row[8*x : 8*x+8 : 8*x+8]
+			a := uint64(p[6])<<8 | uint64(p[7])
+			f := func(hi, lo uint8) uint8 {
+				c := uint64(hi)<<8 | uint64(lo)
+				return uint8((c*a + 0xffff*(0xffff-a)) / 0xffff >> 8)
+			}
+			out[3*x], out[3*x+1], out[3*x+2] = f(p[0], p[1]), f(p[2], p[3]), f(p[4], p[5])
+		}
+	}
+}
+
+// palettedRows reads a paletted image through a table of its colors over
+// white.
+func palettedRows(m *image.Paletted, w int) rowReader {
+	var lut [256][3]uint8 // indices past the palette read as black, like png
+	for i, c := range m.Palette {
+		if i >= len(lut) {
+			break
+		}
+		lut[i] = over16(c)
+	}
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+w]
+		out = out[:3*w]
+		for x, i := range row {
+			c := lut[i]
+			out[3*x], out[3*x+1], out[3*x+2] = c[0], c[1], c[2]
+		}
+	}
+}
+
+// cmykRows reads a CMYK image.
+func cmykRows(m *image.CMYK, w int) rowReader {
+	return func(y int, out []uint8) {
+		row := m.Pix[y*m.Stride : y*m.Stride+4*w]
+		out = out[:3*w]
+		for x := 0; x < w; x++ {
+			p := row[4*x : 4*x+4 : 4*x+4]
+			out[3*x], out[3*x+1], out[3*x+2] = color.CMYKToRGB(p[0], p[1], p[2], p[3])
 		}
 	}
 }
