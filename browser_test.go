@@ -23,7 +23,7 @@ import (
 	"motando/fixtures/demo"
 	"motando/models"
 	"motando/models/modelstest"
-	"motando/photo"
+	"motando/photo/phototest"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -123,7 +123,7 @@ func TestBrowserPostAnAd(t *testing.T) {
 
 	files := []string{filepath.Join(dir, "lateral.jpg"), filepath.Join(dir, "celular.jpg"), filepath.Join(dir, "painel.jpg")}
 	os.WriteFile(files[0], scenePhoto(t, 800, 600), 0o644)
-	os.WriteFile(files[1], photo.AddExif(scenePhoto(t, 800, 600), 6, &photo.GPS{Lat: -23.5614, Lon: -46.6559}), 0o644)
+	os.WriteFile(files[1], phototest.AddExif(scenePhoto(t, 800, 600), 6, &phototest.GPS{Lat: -23.5614, Lon: -46.6559}), 0o644)
 	os.WriteFile(files[2], scenePhoto(t, 640, 480), 0o644)
 
 	browse(t, ctx, "sign up",

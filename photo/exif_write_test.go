@@ -3,12 +3,14 @@ package photo
 import (
 	"bytes"
 	"testing"
+
+	"motando/photo/phototest"
 )
 
 func TestAddExifIsReadBack(t *testing.T) {
 	jpg := encJPEG(t, markers(64, 48), 90)
 	for o := 1; o <= 8; o++ {
-		with := AddExif(jpg, o, &GPS{Lat: -23.5505, Lon: -46.6333})
+		with := phototest.AddExif(jpg, o, &phototest.GPS{Lat: -23.5505, Lon: -46.6333})
 		if got := orientationOf(JPEG, with); got != o {
 			t.Errorf("orientation %d read back as %d", o, got)
 		}
@@ -23,7 +25,7 @@ func TestAddExifIsReadBack(t *testing.T) {
 			t.Error("Exif survived processing")
 		}
 	}
-	if got := orientationOf(JPEG, AddExif(jpg, 6, nil)); got != 6 {
+	if got := orientationOf(JPEG, phototest.AddExif(jpg, 6, nil)); got != 6 {
 		t.Errorf("without GPS: orientation %d", got)
 	}
 }

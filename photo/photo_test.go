@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"motando/photo/phototest"
 )
 
 // wantCode checks that err is a permanent *Error with the given code and a
@@ -406,14 +408,14 @@ func TestSidewaysScaled(t *testing.T) {
 	checkMarkers(t, thumb, "thumb")
 }
 
-// Stored, which the demo photos use, is the camera's side of every
+// phototest.Stored, which the demo photos use, is the camera's side of every
 // orientation: it agrees with the test's own turns and flips, and orient
 // brings its result back to the upright picture.
 func TestStored(t *testing.T) {
 	up := markers(30, 20)
 	up.Pix[4*7+1] = 200 // one odd pixel, so no symmetry hides a mistake
 	for o := 1; o <= 8; o++ {
-		got := Stored(up, o)
+		got := phototest.Stored(up, o)
 		if want := stored(up, o); !got.Rect.Eq(want.Rect) || !bytes.Equal(got.Pix, want.Pix) {
 			t.Errorf("orientation %d: Stored differs from the camera's turn", o)
 		}

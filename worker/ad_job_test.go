@@ -14,7 +14,7 @@ import (
 
 	"motando/models"
 	"motando/models/modelstest"
-	"motando/photo"
+	"motando/photo/phototest"
 	"motando/storage"
 )
 
@@ -40,7 +40,7 @@ func testJPEG(t testing.TB, w, h, orientation int) []byte {
 	if orientation == 0 {
 		return buf.Bytes()
 	}
-	return photo.AddExif(buf.Bytes(), orientation, &photo.GPS{Lat: -23.5505, Lon: -46.6333})
+	return phototest.AddExif(buf.Bytes(), orientation, &phototest.GPS{Lat: -23.5505, Lon: -46.6333})
 }
 
 // jpegSegments lists the APPn/COM markers of a JPEG header.

@@ -1,9 +1,27 @@
-package photo
+// Package phototest makes photos the way phones store them, for the demo
+// data and tests: sideways pixels with an EXIF orientation, and a GPS
+// position in the EXIF — what the photo pipeline must turn upright and
+// strip.
+package phototest
 
 import (
 	"encoding/binary"
+	"image"
 	"math"
+
+	"motando/photo/internal/orientation"
 )
+
+// exifHeader starts the payload of a JPEG APP1 Exif segment.
+const exifHeader = "Exif\x00\x00"
+
+// Stored returns the pixels a camera stores for the upright image m when it
+// records EXIF orientation o (2–8): photo.Process turns them back into m.
+// For other values it returns m itself. With AddExif it makes sideways demo
+// and test photos.
+func Stored(m *image.RGBA, o int) *image.RGBA {
+	return orientation.Stored(m, o)
+}
 
 // GPS is a position to write into a photo's EXIF, in decimal degrees
 // (negative south and west).
