@@ -1,0 +1,4 @@
+-- Nothing to change here: MariaDB already has an index for every foreign
+-- key, made with the constraint when no other index starts with its
+-- columns (fk_ad_brand, fk_profiles_state...). The SQLite migration of
+-- this number creates the same indexes under the same names.
