@@ -113,96 +113,164 @@ const defaultOpsAddr = "127.0.0.1:9090"
 // loadConfig reads the configuration; lookupEnv is os.LookupEnv outside
 // tests.
 func loadConfig(role string, lookupEnv func(string) (string, bool)) (*config, error) {
-	getenv := func(name string) string {
-		v, _ := lookupEnv(name)
+	env := environment(lookupEnv)
+	c := &config{Role: role}
+	for _, load := range configSections {
+		if err := load(c, env); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// configSections read the configuration one section after the other; the
+// first problem found is the one reported, so their order is part of what
+// the program says.
+var configSections = []func(*config, environment) error{
+	checkRole, loadAppEnv, loadListeners, loadMySQL, loadRedis, loadLimits,
+	loadLogLevel, loadTrustedProxies, loadSecret, loadSMTP, loadOCI, loadOCILog,
+}
+
+// environment looks up a variable, telling whether it is set.
+type environment func(string) (string, bool)
+
+// raw is the variable's value as written; empty when unset.
+func (e environment) raw(name string) string {
+	v, _ := e(name)
+	return v
+}
+
+// get is the variable's value without surrounding spaces, or def when it
+// is unset or blank.
+func (e environment) get(name, def string) string {
+	if v := strings.TrimSpace(e.raw(name)); v != "" {
 		return v
 	}
-	env := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	c := &config{Role: role}
-	switch role {
-	case roleAll, roleWeb, roleWorker:
-	default:
-		return nil, &configError{"-role", role, "must be all, web or worker"}
-	}
+	return def
+}
 
-	switch appEnv := strings.ToUpper(env("APP_ENV", "DEV")); appEnv {
+// checkRole refuses a -role other than all, web or worker.
+func checkRole(c *config, _ environment) error {
+	switch c.Role {
+	case roleAll, roleWeb, roleWorker:
+		return nil
+	}
+	return &configError{"-role", c.Role, "must be all, web or worker"}
+}
+
+// loadAppEnv reads APP_ENV: DEV (the default) or PRD, in any case.
+func loadAppEnv(c *config, env environment) error {
+	switch strings.ToUpper(env.get("APP_ENV", "DEV")) {
 	case "DEV":
 	case "PRD":
 		c.Production = true
 	default:
-		return nil, &configError{"APP_ENV", getenv("APP_ENV"), "must be DEV or PRD"}
+		return &configError{"APP_ENV", env.raw("APP_ENV"), "must be DEV or PRD"}
 	}
+	return nil
+}
 
-	c.Addr = env("MOTANDO_ADDR", ":8000")
-	if _, port, err := net.SplitHostPort(c.Addr); err != nil || !validPort(port) {
-		return nil, &configError{"MOTANDO_ADDR", c.Addr, "must be host:port or :port, with a port from 1 to 65535"}
+// loadListeners reads where the site listens, where it keeps its data and
+// the address it gives itself in links.
+func loadListeners(c *config, env environment) error {
+	c.Addr = env.get("MOTANDO_ADDR", ":8000")
+	if !validListenAddr(c.Addr) {
+		return &configError{"MOTANDO_ADDR", c.Addr, "must be host:port or :port, with a port from 1 to 65535"}
 	}
-	// Unset: the default; set but empty, or off: no operations listener.
-	if v, set := lookupEnv("MOTANDO_OPS_ADDR"); !set {
+	if err := loadOpsAddr(c, env); err != nil {
+		return err
+	}
+	c.DataDir = filepath.Clean(env.get("MOTANDO_DATA_DIR", "./data"))
+	c.BaseURL = strings.TrimRight(env.get("MOTANDO_BASE_URL", "http://localhost"+portSuffix(c.Addr)), "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return &configError{"MOTANDO_BASE_URL", c.BaseURL, "must start with http:// or https://"}
+	}
+	return nil
+}
+
+// loadOpsAddr reads MOTANDO_OPS_ADDR, after MOTANDO_ADDR. Unset: the
+// default, given up when MOTANDO_ADDR took its port; set but empty, or
+// off: no operations listener.
+func loadOpsAddr(c *config, env environment) error {
+	v, set := env("MOTANDO_OPS_ADDR")
+	v = strings.TrimSpace(v)
+	switch {
+	case !set:
 		c.OpsAddr = defaultOpsAddr
-	} else if v = strings.TrimSpace(v); v != "" && !strings.EqualFold(v, "off") {
-		if _, port, err := net.SplitHostPort(v); err != nil || !validPort(port) {
-			return nil, &configError{"MOTANDO_OPS_ADDR", v, "must be host:port or :port, with a port from 1 to 65535, or off"}
-		}
+	case v == "" || strings.EqualFold(v, "off"):
+		return nil
+	case !validListenAddr(v):
+		return &configError{"MOTANDO_OPS_ADDR", v, "must be host:port or :port, with a port from 1 to 65535, or off"}
+	default:
 		c.OpsAddr, c.OpsAddrSet = v, true
 	}
-	if c.OpsAddr != "" && sameListener(c.Addr, c.OpsAddr) {
-		if !c.OpsAddrSet {
-			c.OpsAddr = "" // MOTANDO_ADDR took the default's port
-		} else {
-			return nil, &configError{"MOTANDO_OPS_ADDR", c.OpsAddr, "must not take MOTANDO_ADDR's port: /metrics is never served on the public listener"}
-		}
+	if !sameListener(c.Addr, c.OpsAddr) {
+		return nil
 	}
-	c.DataDir = filepath.Clean(env("MOTANDO_DATA_DIR", "./data"))
-	c.BaseURL = strings.TrimRight(env("MOTANDO_BASE_URL", "http://localhost"+portSuffix(c.Addr)), "/")
-	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
-		return nil, &configError{"MOTANDO_BASE_URL", c.BaseURL, "must start with http:// or https://"}
+	if c.OpsAddrSet {
+		return &configError{"MOTANDO_OPS_ADDR", c.OpsAddr, "must not take MOTANDO_ADDR's port: /metrics is never served on the public listener"}
 	}
+	c.OpsAddr = "" // MOTANDO_ADDR took the default's port
+	return nil
+}
 
-	if host := env("MYSQL_HOST", ""); host != "" {
-		m := gomysql.NewConfig()
-		m.Net = "tcp"
-		m.Addr = host
-		if _, _, err := net.SplitHostPort(host); err != nil {
-			m.Addr = net.JoinHostPort(host, "3306")
-		} else if _, port, _ := net.SplitHostPort(host); !validPort(port) {
-			return nil, &configError{"MYSQL_HOST", host, "the port must be a number from 1 to 65535"}
-		}
-		m.User = env("MYSQL_USER", "root")
-		m.Passwd = getenv("MYSQL_PASSWD")
-		m.DBName = env("MYSQL_DBNAME", "motandodb")
-		c.MySQL = m
+// loadMySQL reads the MariaDB/MySQL server's settings, when MYSQL_HOST is
+// set; without it the database is SQLite.
+func loadMySQL(c *config, env environment) error {
+	host := env.get("MYSQL_HOST", "")
+	if host == "" {
+		return nil
 	}
-
-	if host := env("REDIS_HOST", ""); host != "" {
-		port := env("REDIS_PORT", "6379")
-		if !validPort(port) {
-			return nil, &configError{"REDIS_PORT", port, "must be a number from 1 to 65535"}
-		}
-		c.RedisAddr = net.JoinHostPort(host, port)
-		c.RedisPassword = getenv("REDIS_PASSWD")
-		c.RedisPrefix = env("MOTANDO_REDIS_PREFIX", "motando")
-		switch v := strings.ToLower(env("MOTANDO_REDIS_TLS", "false")); v {
-		case "true", "1", "yes":
-			c.RedisTLS = true
-		case "false", "0", "no":
-		default:
-			return nil, &configError{"MOTANDO_REDIS_TLS", v, "must be true or false"}
-		}
-	} else if role != roleAll {
-		return nil, &configError{"REDIS_HOST", "", fmt.Sprintf("-role=%s runs web and worker apart, which needs Redis: set REDIS_HOST", role)}
+	m := gomysql.NewConfig()
+	m.Net = "tcp"
+	m.Addr = host
+	if _, port, err := net.SplitHostPort(host); err != nil {
+		m.Addr = net.JoinHostPort(host, "3306")
+	} else if !validPort(port) {
+		return &configError{"MYSQL_HOST", host, "the port must be a number from 1 to 65535"}
 	}
+	m.User = env.get("MYSQL_USER", "root")
+	m.Passwd = env.raw("MYSQL_PASSWD")
+	m.DBName = env.get("MYSQL_DBNAME", "motandodb")
+	c.MySQL = m
+	return nil
+}
 
+// loadRedis reads the Redis server's settings, when REDIS_HOST is set;
+// without it the queue is in the process, which only -role=all allows.
+func loadRedis(c *config, env environment) error {
+	host := env.get("REDIS_HOST", "")
+	if host == "" {
+		if c.Role != roleAll {
+			return &configError{"REDIS_HOST", "", fmt.Sprintf("-role=%s runs web and worker apart, which needs Redis: set REDIS_HOST", c.Role)}
+		}
+		return nil
+	}
+	port := env.get("REDIS_PORT", "6379")
+	if !validPort(port) {
+		return &configError{"REDIS_PORT", port, "must be a number from 1 to 65535"}
+	}
+	c.RedisAddr = net.JoinHostPort(host, port)
+	c.RedisPassword = env.raw("REDIS_PASSWD")
+	c.RedisPrefix = env.get("MOTANDO_REDIS_PREFIX", "motando")
+	switch v := strings.ToLower(env.get("MOTANDO_REDIS_TLS", "false")); v {
+	case "true", "1", "yes":
+		c.RedisTLS = true
+	case "false", "0", "no":
+	default:
+		return &configError{"MOTANDO_REDIS_TLS", v, "must be true or false"}
+	}
+	return nil
+}
+
+// loadLimits reads the number of workers, the timeouts and the retention
+// periods.
+func loadLimits(c *config, env environment) error {
 	var err error
-	if c.Workers, err = intVar(env, "MOTANDO_WORKERS", 4, 1, 256); err != nil {
-		return nil, err
+	if c.Workers, err = intVar(env.get, "MOTANDO_WORKERS", 4, 1, 256); err != nil {
+		return err
 	}
-	durations := []struct {
+	for _, d := range []struct {
 		dst  *time.Duration
 		name string
 		def  time.Duration
@@ -213,82 +281,126 @@ func loadConfig(role string, lookupEnv func(string) (string, bool)) (*config, er
 		{&c.JobVisibility, "MOTANDO_JOB_VISIBILITY", time.Minute},
 		{&c.RetryBase, "MOTANDO_JOB_RETRY_BASE", 5 * time.Second},
 		{&c.LoginWindow, "MOTANDO_LOGIN_WINDOW", 15 * time.Minute},
-	}
-	for _, d := range durations {
-		if *d.dst, err = durationVar(env, d.name, d.def); err != nil {
-			return nil, err
+	} {
+		if *d.dst, err = durationVar(env.get, d.name, d.def); err != nil {
+			return err
 		}
 	}
-	days, err := intVar(env, "MOTANDO_AD_TTL_DAYS", 60, 1, 3650)
-	if err != nil {
-		return nil, err
+	for _, d := range []struct {
+		dst       *time.Duration
+		name      string
+		def, most int
+	}{
+		{&c.AdTTL, "MOTANDO_AD_TTL_DAYS", 60, 3650},
+		{&c.TempRetention, "MOTANDO_TMP_RETENTION_DAYS", 2, 365},
+	} {
+		days, err := intVar(env.get, d.name, d.def, 1, d.most)
+		if err != nil {
+			return err
+		}
+		*d.dst = time.Duration(days) * 24 * time.Hour
 	}
-	c.AdTTL = time.Duration(days) * 24 * time.Hour
-	if days, err = intVar(env, "MOTANDO_TMP_RETENTION_DAYS", 2, 1, 365); err != nil {
-		return nil, err
-	}
-	c.TempRetention = time.Duration(days) * 24 * time.Hour
+	return nil
+}
 
-	if err := c.LogLevel.UnmarshalText([]byte(env("MOTANDO_LOG_LEVEL", "info"))); err != nil {
-		return nil, &configError{"MOTANDO_LOG_LEVEL", getenv("MOTANDO_LOG_LEVEL"), "must be debug, info, warn or error"}
+// loadLogLevel reads MOTANDO_LOG_LEVEL: debug, info (the default), warn or
+// error.
+func loadLogLevel(c *config, env environment) error {
+	if err := c.LogLevel.UnmarshalText([]byte(env.get("MOTANDO_LOG_LEVEL", "info"))); err != nil {
+		return &configError{"MOTANDO_LOG_LEVEL", env.raw("MOTANDO_LOG_LEVEL"), "must be debug, info, warn or error"}
 	}
-	for _, p := range strings.Split(env("MOTANDO_TRUSTED_PROXIES", ""), ",") {
+	return nil
+}
+
+// loadTrustedProxies reads MOTANDO_TRUSTED_PROXIES: IP addresses and CIDR
+// ranges, separated by commas.
+func loadTrustedProxies(c *config, env environment) error {
+	for _, p := range strings.Split(env.get("MOTANDO_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
 		if net.ParseIP(p) == nil {
 			if _, _, err := net.ParseCIDR(p); err != nil {
-				return nil, &configError{"MOTANDO_TRUSTED_PROXIES", p, "must be IP addresses or CIDR ranges, separated by commas"}
+				return &configError{"MOTANDO_TRUSTED_PROXIES", p, "must be IP addresses or CIDR ranges, separated by commas"}
 			}
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
-	c.Secret = env("MOTANDO_SECRET", "")
-	if c.Secret != "" && len(c.Secret) < 32 {
-		return nil, &configError{"MOTANDO_SECRET", "(hidden)", "must have at least 32 characters"}
-	}
-	if c.Secret == "" && c.Production {
-		return nil, &configError{"MOTANDO_SECRET", "", "must be set when APP_ENV=PRD (at least 32 random characters)"}
-	}
-	if c.Production && env("MOTANDO_SMTP_HOST", "") == "" {
-		// Without a mail server e-mails are only logged, and they carry
-		// password-reset links and private conversation links.
-		return nil, &configError{"MOTANDO_SMTP_HOST", "", "must be set when APP_ENV=PRD: without it e-mails, reset links included, would be written to the logs"}
-	}
-	if host := env("MOTANDO_SMTP_HOST", ""); host != "" {
-		port, err := intVar(env, "MOTANDO_SMTP_PORT", 587, 1, 65535)
-		if err != nil {
-			return nil, err
-		}
-		c.SMTP = &smtpSettings{Host: host, Port: port, User: env("MOTANDO_SMTP_USER", ""), Password: getenv("MOTANDO_SMTP_PASSWD"),
-			From: env("MOTANDO_SMTP_FROM", "Motando <nao-responda@"+host+">")}
-	}
-
-	if ns := env("OCI_OBJSTR_NAMESPACE", ""); ns != "" {
-		if c.OCI, err = loadOCISettings(ns, env); err != nil {
-			return nil, err
-		}
-	}
-	// The web's lines go to the webapp log, the worker's to the workflow
-	// log; a process running both uses the webapp log when it is set.
-	logID := env("WEBAPP_OCI_LOG_ID", "")
-	if role == roleWorker || logID == "" && role == roleAll {
-		logID = env("WORKFLOW_OCI_LOG_ID", "")
-	}
-	if logID != "" {
-		c.OCILog = &ociLogSettings{LogID: logID, Endpoint: env("MOTANDO_OCI_LOGGING_ENDPOINT", ""),
-			Auth: env("MOTANDO_OCI_AUTH", "config_file"), ConfigFile: env("OCI_CONFIG_FILE", "~/.oci/config"),
-			Profile: env("MOTANDO_OCI_PROFILE", "DEFAULT"), Region: env("OCI_REGION_ID", "")}
-		if c.OCILog.Buffer, err = intVar(env, "MOTANDO_OCI_LOG_BUFFER", 10_000, 1, 1_000_000); err != nil {
-			return nil, err
-		}
-		if c.OCILog.Region == "" && c.OCILog.Endpoint == "" {
-			return nil, &configError{"OCI_REGION_ID", "", "must be set when WEBAPP_OCI_LOG_ID or WORKFLOW_OCI_LOG_ID is"}
-		}
-	}
-	return c, nil
+	return nil
 }
 
+// loadSecret reads MOTANDO_SECRET, required in production.
+func loadSecret(c *config, env environment) error {
+	c.Secret = env.get("MOTANDO_SECRET", "")
+	switch {
+	case c.Secret != "" && len(c.Secret) < 32:
+		return &configError{"MOTANDO_SECRET", "(hidden)", "must have at least 32 characters"}
+	case c.Secret == "" && c.Production:
+		return &configError{"MOTANDO_SECRET", "", "must be set when APP_ENV=PRD (at least 32 random characters)"}
+	}
+	return nil
+}
+
+// loadSMTP reads the outgoing mail server's settings, required in
+// production; without them (DEV) e-mails are logged.
+func loadSMTP(c *config, env environment) error {
+	host := env.get("MOTANDO_SMTP_HOST", "")
+	if host == "" {
+		if c.Production {
+			// Without a mail server e-mails are only logged, and they carry
+			// password-reset links and private conversation links.
+			return &configError{"MOTANDO_SMTP_HOST", "", "must be set when APP_ENV=PRD: without it e-mails, reset links included, would be written to the logs"}
+		}
+		return nil
+	}
+	port, err := intVar(env.get, "MOTANDO_SMTP_PORT", 587, 1, 65535)
+	if err != nil {
+		return err
+	}
+	c.SMTP = &smtpSettings{Host: host, Port: port, User: env.get("MOTANDO_SMTP_USER", ""), Password: env.raw("MOTANDO_SMTP_PASSWD"),
+		From: env.get("MOTANDO_SMTP_FROM", "Motando <nao-responda@"+host+">")}
+	return nil
+}
+
+// loadOCI reads the OCI Object Storage settings, when OCI_OBJSTR_NAMESPACE
+// is set; without it photos are kept in local folders.
+func loadOCI(c *config, env environment) error {
+	ns := env.get("OCI_OBJSTR_NAMESPACE", "")
+	if ns == "" {
+		return nil
+	}
+	var err error
+	c.OCI, err = loadOCISettings(ns, env.get)
+	return err
+}
+
+// loadOCILog reads where this role's logs go in OCI Logging. The web's
+// lines go to the webapp log, the worker's to the workflow log; a process
+// running both uses the webapp log when it is set.
+func loadOCILog(c *config, env environment) error {
+	logID := env.get("WEBAPP_OCI_LOG_ID", "")
+	if c.Role == roleWorker || logID == "" && c.Role == roleAll {
+		logID = env.get("WORKFLOW_OCI_LOG_ID", "")
+	}
+	if logID == "" {
+		return nil
+	}
+	l := &ociLogSettings{LogID: logID, Endpoint: env.get("MOTANDO_OCI_LOGGING_ENDPOINT", ""),
+		Auth: env.get("MOTANDO_OCI_AUTH", "config_file"), ConfigFile: env.get("OCI_CONFIG_FILE", "~/.oci/config"),
+		Profile: env.get("MOTANDO_OCI_PROFILE", "DEFAULT"), Region: env.get("OCI_REGION_ID", "")}
+	var err error
+	if l.Buffer, err = intVar(env.get, "MOTANDO_OCI_LOG_BUFFER", 10_000, 1, 1_000_000); err != nil {
+		return err
+	}
+	if l.Region == "" && l.Endpoint == "" {
+		return &configError{"OCI_REGION_ID", "", "must be set when WEBAPP_OCI_LOG_ID or WORKFLOW_OCI_LOG_ID is"}
+	}
+	c.OCILog = l
+	return nil
+}
+
+// loadOCISettings reads the OCI Object Storage settings of namespace ns
+// and checks them.
 func loadOCISettings(ns string, env func(string, string) string) (*ociSettings, error) {
 	o := &ociSettings{
 		Namespace:    ns,
@@ -320,6 +432,7 @@ func loadOCISettings(ns string, env func(string, string) string) (*ociSettings, 
 	return o, nil
 }
 
+// validPort tells whether s is a port number, 1 to 65535.
 func validPort(s string) bool {
 	n, err := strconv.Atoi(s)
 	return err == nil && n >= 1 && n <= 65535
@@ -337,6 +450,15 @@ func sameListener(a, b string) bool {
 	return ha == hb || all(ha) || all(hb)
 }
 
+// validListenAddr tells whether addr is host:port or :port with a valid
+// port.
+func validListenAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	return err == nil && validPort(port)
+}
+
+// portSuffix is what a URL adds for addr's port: ":8000", or nothing for
+// port 80.
 func portSuffix(addr string) string {
 	_, port, _ := net.SplitHostPort(addr)
 	if port == "80" {
@@ -345,6 +467,8 @@ func portSuffix(addr string) string {
 	return ":" + port
 }
 
+// intVar reads a whole number from lo to hi; def when the variable is
+// unset.
 func intVar(env func(string, string) string, name string, def, lo, hi int) (int, error) {
 	raw := env(name, "")
 	if raw == "" {
@@ -357,6 +481,7 @@ func intVar(env func(string, string) string, name string, def, lo, hi int) (int,
 	return n, nil
 }
 
+// durationVar reads a positive duration; def when the variable is unset.
 func durationVar(env func(string, string) string, name string, def time.Duration) (time.Duration, error) {
 	raw := env(name, "")
 	if raw == "" {
