@@ -20,23 +20,9 @@ import (
 // and the signed headers; the signing string is rebuilt from them and
 // checked with RSA-PKCS1v15-SHA256 against the trusted public key.
 func (s *Server) authenticate(r *http.Request, rt route) error {
-	auth := r.Header.Get("Authorization")
-	if auth == "" {
-		return errors.New("no Authorization header")
-	}
-	rest, ok := strings.CutPrefix(auth, "Signature ")
-	if !ok {
-		return errors.New("the Authorization header is not an HTTP signature")
-	}
-	params, err := parseSignatureParams(rest)
+	params, err := signatureParams(r)
 	if err != nil {
 		return err
-	}
-	if v, ok := params["version"]; ok && v != "1" {
-		return fmt.Errorf("unsupported signature version %q", v)
-	}
-	if a := params["algorithm"]; a != "rsa-sha256" {
-		return fmt.Errorf("unsupported signature algorithm %q", a)
 	}
 	keyID := params["keyId"]
 	s.mu.Lock()
@@ -49,7 +35,52 @@ func (s *Server) authenticate(r *http.Request, rt route) error {
 	if err != nil || len(sig) == 0 {
 		return errors.New("the signature is not base64")
 	}
-	headers := strings.Fields(strings.ToLower(params["headers"]))
+	headers, err := signedHeaders(r, rt, params["headers"])
+	if err != nil {
+		return err
+	}
+	hashed := sha256.Sum256([]byte(signingString(r, headers)))
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, hashed[:], sig); err != nil {
+		return errors.New("the signature does not verify")
+	}
+	if err := checkDate(r); err != nil {
+		return err
+	}
+	if slices.Contains(headers, "x-content-sha256") {
+		return checkBodyHash(r)
+	}
+	return nil
+}
+
+// signatureParams returns the parameters of the request's Authorization
+// header, an HTTP signature of a supported version and algorithm.
+func signatureParams(r *http.Request) (map[string]string, error) {
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		return nil, errors.New("no Authorization header")
+	}
+	rest, ok := strings.CutPrefix(auth, "Signature ")
+	if !ok {
+		return nil, errors.New("the Authorization header is not an HTTP signature")
+	}
+	params, err := parseSignatureParams(rest)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := params["version"]; ok && v != "1" {
+		return nil, fmt.Errorf("unsupported signature version %q", v)
+	}
+	if a := params["algorithm"]; a != "rsa-sha256" {
+		return nil, fmt.Errorf("unsupported signature algorithm %q", a)
+	}
+	return params, nil
+}
+
+// signedHeaders returns the headers the signature covers, in order, from
+// its headers parameter, and checks that it covers those the service
+// requires.
+func signedHeaders(r *http.Request, rt route, param string) ([]string, error) {
+	headers := strings.Fields(strings.ToLower(param))
 	if len(headers) == 0 {
 		headers = []string{"date"} // the draft's default
 	}
@@ -61,10 +92,15 @@ func (s *Server) authenticate(r *http.Request, rt route) error {
 	}
 	for _, h := range required {
 		if !slices.Contains(headers, h) {
-			return fmt.Errorf("header %q is not signed", h)
+			return nil, fmt.Errorf("header %q is not signed", h)
 		}
 	}
+	return headers, nil
+}
 
+// signingString rebuilds the string the client signed: a "name: value"
+// line per signed header.
+func signingString(r *http.Request, headers []string) string {
 	lines := make([]string, len(headers))
 	for i, h := range headers {
 		var v string
@@ -83,11 +119,12 @@ func (s *Server) authenticate(r *http.Request, rt route) error {
 		}
 		lines[i] = h + ": " + v
 	}
-	hashed := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, hashed[:], sig); err != nil {
-		return errors.New("the signature does not verify")
-	}
+	return strings.Join(lines, "\n")
+}
 
+// checkDate checks that the request's Date is within maxClockSkew of the
+// server's clock.
+func checkDate(r *http.Request) error {
 	date, err := http.ParseTime(r.Header.Get("Date"))
 	if err != nil {
 		return fmt.Errorf("bad Date header %q", r.Header.Get("Date"))
@@ -95,18 +132,21 @@ func (s *Server) authenticate(r *http.Request, rt route) error {
 	if skew := time.Since(date); skew > maxClockSkew || skew < -maxClockSkew {
 		return fmt.Errorf("the Date header is %s away from the server's clock", skew.Round(time.Second))
 	}
+	return nil
+}
 
-	if slices.Contains(headers, "x-content-sha256") {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return fmt.Errorf("reading the body: %w", err)
-		}
-		sum := sha256.Sum256(body)
-		if got := r.Header.Get("x-content-sha256"); got != b64(sum[:]) {
-			return errors.New("x-content-sha256 does not match the body")
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+// checkBodyHash checks the body against its x-content-sha256 header, and
+// leaves the body to be read again.
+func checkBodyHash(r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return fmt.Errorf("reading the body: %w", err)
 	}
+	sum := sha256.Sum256(body)
+	if got := r.Header.Get("x-content-sha256"); got != b64(sum[:]) {
+		return errors.New("x-content-sha256 does not match the body")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	return nil
 }
 

@@ -33,86 +33,112 @@ type route struct {
 // SDK's objectstorage client. Object names may contain "/", escaped or not.
 func parseRoute(r *http.Request) route {
 	p := r.URL.EscapedPath()
-	unknown := route{op: OpUnknown}
 	switch {
 	case p == "/n" || p == "/n/":
 		if r.Method == http.MethodGet {
 			return route{op: OpGetNamespace}
 		}
-		return unknown
-	case strings.HasPrefix(p, "/20200831/logs/") && strings.HasSuffix(p, "/actions/push"):
-		id, err := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(p, "/20200831/logs/"), "/actions/push"))
-		if err != nil || id == "" || r.Method != http.MethodPost {
-			return unknown
-		}
-		return route{op: OpPutLogs, object: id}
+	case strings.HasPrefix(p, logsPrefix) && strings.HasSuffix(p, pushSuffix):
+		return logsRoute(r, strings.TrimSuffix(strings.TrimPrefix(p, logsPrefix), pushSuffix))
 	case strings.HasPrefix(p, "/workRequests/"):
-		rest := strings.TrimPrefix(p, "/workRequests/")
-		id, sub, _ := strings.Cut(rest, "/")
-		id, err := url.PathUnescape(id)
-		if err != nil || id == "" || r.Method != http.MethodGet {
-			return unknown
-		}
-		switch sub {
-		case "":
-			return route{op: OpGetWorkRequest, wr: id}
-		case "errors":
-			return route{op: OpListWorkRequestErrors, wr: id}
-		}
-		return unknown
-	case !strings.HasPrefix(p, "/n/"):
-		return unknown
+		return workRequestRoute(r, strings.TrimPrefix(p, "/workRequests/"))
+	case strings.HasPrefix(p, "/n/"):
+		return bucketRoute(r, strings.TrimPrefix(p, "/n/"))
 	}
-	rest := strings.TrimPrefix(p, "/n/")
-	ns, rest, _ := strings.Cut(rest, "/")
+	return route{op: OpUnknown}
+}
+
+// The path of a log's push: logsPrefix, the log's id, pushSuffix.
+const (
+	logsPrefix = "/20200831/logs/"
+	pushSuffix = "/actions/push"
+)
+
+// logsRoute maps a push of log entries to the log of the escaped id.
+func logsRoute(r *http.Request, escaped string) route {
+	id, err := url.PathUnescape(escaped)
+	if err != nil || id == "" || r.Method != http.MethodPost {
+		return route{op: OpUnknown}
+	}
+	return route{op: OpPutLogs, object: id}
+}
+
+// workRequestOps are the operations on a work request, by the path after
+// its id.
+var workRequestOps = map[string]string{
+	"":       OpGetWorkRequest,
+	"errors": OpListWorkRequestErrors,
+}
+
+// workRequestRoute maps a request for a work request, given the path
+// after "/workRequests/".
+func workRequestRoute(r *http.Request, p string) route {
+	id, sub, _ := strings.Cut(p, "/")
+	id, err := url.PathUnescape(id)
+	op, known := workRequestOps[sub]
+	if err != nil || id == "" || r.Method != http.MethodGet || !known {
+		return route{op: OpUnknown}
+	}
+	return route{op: op, wr: id}
+}
+
+// bucketOps are the operations on a bucket as a whole, by the path after
+// the bucket's name ("" for none): the method each takes and the
+// operation.
+var bucketOps = map[string]struct{ method, op string }{
+	"":                    {http.MethodHead, OpHeadBucket},
+	"/o":                  {http.MethodGet, OpListObjects},
+	"/actions/copyObject": {http.MethodPost, OpCopyObject},
+}
+
+// objectOps are the operations on an object, by method.
+var objectOps = map[string]string{
+	http.MethodPut:    OpPutObject,
+	http.MethodGet:    OpGetObject,
+	http.MethodHead:   OpHeadObject,
+	http.MethodDelete: OpDeleteObject,
+}
+
+// bucketRoute maps a request in a namespace's bucket, given the path
+// after "/n/": "<ns>/b/<bucket>", then the bucket's operation or
+// "/o/<object>".
+func bucketRoute(r *http.Request, p string) route {
+	unknown := route{op: OpUnknown}
+	ns, rest, _ := strings.Cut(p, "/")
 	b, rest, ok := strings.Cut(rest, "/")
 	if !ok || b != "b" {
 		return unknown
 	}
-	bucket, rest, hasMore := strings.Cut(rest, "/")
+	bucket, rest := rest, ""
+	if i := strings.IndexByte(bucket, '/'); i >= 0 {
+		bucket, rest = bucket[:i], bucket[i:]
+	}
 	ns, err1 := url.PathUnescape(ns)
 	bucket, err2 := url.PathUnescape(bucket)
 	if err1 != nil || err2 != nil || ns == "" || bucket == "" {
 		return unknown
 	}
 	rt := route{ns: ns, bucket: bucket}
-	switch {
-	case !hasMore:
-		if r.Method == http.MethodHead {
-			rt.op = OpHeadBucket
-			return rt
-		}
-	case rest == "o":
-		if r.Method == http.MethodGet {
-			rt.op = OpListObjects
-			return rt
-		}
-	case rest == "actions/copyObject":
-		if r.Method == http.MethodPost {
-			rt.op = OpCopyObject
-			return rt
-		}
-	case strings.HasPrefix(rest, "o/"):
-		name, err := url.PathUnescape(strings.TrimPrefix(rest, "o/"))
-		if err != nil || name == "" {
-			return unknown
-		}
-		rt.object = name
-		switch r.Method {
-		case http.MethodPut:
-			rt.op = OpPutObject
-		case http.MethodGet:
-			rt.op = OpGetObject
-		case http.MethodHead:
-			rt.op = OpHeadObject
-		case http.MethodDelete:
-			rt.op = OpDeleteObject
-		default:
-			return unknown
-		}
+	if name, isObject := strings.CutPrefix(rest, "/o/"); isObject {
+		return objectRoute(r, rt, name)
+	}
+	if op, ok := bucketOps[rest]; ok && r.Method == op.method {
+		rt.op = op.op
 		return rt
 	}
 	return unknown
+}
+
+// objectRoute maps a request for the object of the escaped name in the
+// bucket of rt.
+func objectRoute(r *http.Request, rt route, escaped string) route {
+	name, err := url.PathUnescape(escaped)
+	op, ok := objectOps[r.Method]
+	if err != nil || name == "" || !ok {
+		return route{op: OpUnknown}
+	}
+	rt.object, rt.op = name, op
+	return rt
 }
 
 // ServeHTTP counts the request, applies the injected delay and failures,
@@ -123,28 +149,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if id := r.Header.Get("opc-client-request-id"); id != "" {
 		w.Header().Set("opc-client-request-id", id)
 	}
-
-	s.mu.Lock()
-	s.counts[rt.op]++
-	delay := s.delay
-	fail := s.failAll
-	if fail == 0 && s.failNext > 0 {
-		s.failNext--
-		fail = s.failNextCode
-	}
-	s.mu.Unlock()
-
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-s.quit:
-			t.Stop()
-			return
-		}
+	delay, fail := s.admit(rt.op)
+	if !s.wait(r, delay) {
+		return
 	}
 	if fail != 0 {
 		writeError(w, r, fail, codeFor(fail), "ocitest: injected failure")
@@ -157,32 +164,80 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusUnauthorized, "NotAuthenticated", "The required information to complete authentication was not provided or was incorrect: "+err.Error())
 		return
 	}
+	if s.serveService(w, r, rt) || !s.checkBucket(w, r, rt) {
+		return
+	}
+	s.serveBucket(w, r, rt)
+}
 
+// admit counts a request for op and returns the delay and the injected
+// failure (an HTTP status, 0 for none) it gets.
+func (s *Server) admit(op string) (delay time.Duration, fail int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[op]++
+	fail = s.failAll
+	if fail == 0 && s.failNext > 0 {
+		s.failNext--
+		fail = s.failNextCode
+	}
+	return s.delay, fail
+}
+
+// wait sleeps for the delay; false when the request or the server ends
+// first.
+func (s *Server) wait(r *http.Request, delay time.Duration) bool {
+	if delay <= 0 {
+		return true
+	}
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.quit:
+		return false
+	}
+}
+
+// serveService serves the operations outside buckets (and unknown ones);
+// false for a bucket's operation.
+func (s *Server) serveService(w http.ResponseWriter, r *http.Request, rt route) bool {
 	switch rt.op {
 	case OpGetNamespace:
 		writeJSON(w, http.StatusOK, s.Namespace)
-		return
 	case OpGetWorkRequest:
 		s.getWorkRequest(w, r, rt)
-		return
 	case OpListWorkRequestErrors:
 		s.listWorkRequestErrors(w, r, rt)
-		return
 	case OpPutLogs:
 		s.putLogs(w, r, rt)
-		return
 	case OpUnknown:
 		writeError(w, r, http.StatusNotImplemented, "NotImplemented", fmt.Sprintf("ocitest does not implement %s %s", r.Method, r.URL.EscapedPath()))
-		return
+	default:
+		return false
 	}
+	return true
+}
+
+// checkBucket reports whether the route's namespace is served and its
+// bucket exists, answering the request when not.
+func (s *Server) checkBucket(w http.ResponseWriter, r *http.Request, rt route) bool {
 	if rt.ns != s.Namespace {
 		writeError(w, r, http.StatusNotFound, "NamespaceNotFound", fmt.Sprintf("You do not have authorization to perform this request, or the requested resource could not be found (namespace %q).", rt.ns))
-		return
+		return false
 	}
 	if !s.hasBucket(rt.bucket) {
 		writeError(w, r, http.StatusNotFound, "BucketNotFound", fmt.Sprintf("Either the bucket named '%s' does not exist in the namespace '%s' or you are not authorized to access it", rt.bucket, rt.ns))
-		return
+		return false
 	}
+	return true
+}
+
+// serveBucket serves an operation in an existing bucket.
+func (s *Server) serveBucket(w http.ResponseWriter, r *http.Request, rt route) {
 	switch rt.op {
 	case OpHeadBucket:
 		w.Header().Set("ETag", "bucket-"+rt.bucket)
@@ -304,84 +359,124 @@ var listFields = map[string]bool{
 	"timeModified": true, "storageTier": true, "archivalState": true,
 }
 
+// listObjects lists a bucket's objects, in name order, as the service
+// does: within a prefix and a range of names, the names under a
+// delimiter folded into prefixes, a page at a time, with the fields asked
+// for.
 func (s *Server) listObjects(w http.ResponseWriter, r *http.Request, rt route) {
-	q := r.URL.Query()
-	prefix, start, end, startAfter, delim := q.Get("prefix"), q.Get("start"), q.Get("end"), q.Get("startAfter"), q.Get("delimiter")
-	if delim != "" && delim != "/" {
-		writeError(w, r, http.StatusBadRequest, "InvalidParameter", "delimiter must be '/'")
+	lq, problem := parseListQuery(r.URL.Query())
+	if problem != "" {
+		writeError(w, r, http.StatusBadRequest, "InvalidParameter", problem)
 		return
 	}
-	limit := 1000
+	lq.limit = min(lq.limit, s.maxList)
+	s.mu.Lock()
+	resp := lq.list(s.buckets[rt.bucket])
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// listQuery is what a listing asks for.
+type listQuery struct {
+	prefix, start, end, startAfter, delim string
+	limit                                 int
+	fields                                map[string]bool
+}
+
+// parseListQuery reads a listing's parameters; problem says what is wrong
+// with them, "" when nothing.
+func parseListQuery(q url.Values) (lq listQuery, problem string) {
+	lq = listQuery{prefix: q.Get("prefix"), start: q.Get("start"), end: q.Get("end"), startAfter: q.Get("startAfter"), delim: q.Get("delimiter"),
+		limit: 1000, fields: map[string]bool{"name": true}}
+	if lq.delim != "" && lq.delim != "/" {
+		return lq, "delimiter must be '/'"
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 1000 {
-			writeError(w, r, http.StatusBadRequest, "InvalidParameter", "limit must be between 1 and 1000")
-			return
+			return lq, "limit must be between 1 and 1000"
 		}
-		limit = n
+		lq.limit = n
 	}
-	limit = min(limit, s.maxList)
-	fields := map[string]bool{"name": true}
 	if f := q.Get("fields"); f != "" {
 		for _, name := range strings.Split(f, ",") {
 			if !listFields[name] {
-				writeError(w, r, http.StatusBadRequest, "InvalidParameter", fmt.Sprintf("unknown field %q", name))
-				return
+				return lq, fmt.Sprintf("unknown field %q", name)
 			}
-			fields[name] = true
+			lq.fields[name] = true
 		}
 	}
+	return lq, ""
+}
 
-	s.mu.Lock()
-	objs := s.buckets[rt.bucket]
-	names := slices.Sorted(maps.Keys(objs))
+// selects reports whether the name is within the prefix and the range.
+func (lq *listQuery) selects(name string) bool {
+	return strings.HasPrefix(name, lq.prefix) && (lq.start == "" || name >= lq.start) &&
+		(lq.startAfter == "" || name > lq.startAfter) && (lq.end == "" || name < lq.end)
+}
+
+// list answers the listing from a bucket's objects.
+func (lq *listQuery) list(objs map[string]*object) objectstorage.ListObjects {
 	resp := objectstorage.ListObjects{Objects: []objectstorage.ObjectSummary{}}
 	prefixes := map[string]bool{}
 	n := 0
-	for _, name := range names {
-		if !strings.HasPrefix(name, prefix) || (start != "" && name < start) || (startAfter != "" && name <= startAfter) || (end != "" && name >= end) {
+	for _, name := range slices.Sorted(maps.Keys(objs)) {
+		if !lq.selects(name) {
 			continue
 		}
-		if n == limit {
+		if n == lq.limit {
 			resp.NextStartWith = common.String(name)
 			break
 		}
-		if delim != "" {
-			if i := strings.Index(name[len(prefix):], delim); i >= 0 {
-				p := name[:len(prefix)+i+1]
-				if !prefixes[p] {
-					prefixes[p] = true
-					resp.Prefixes = append(resp.Prefixes, p)
-					n++
-				}
-				continue
+		if p, folded := lq.folded(name); folded {
+			if !prefixes[p] {
+				prefixes[p] = true
+				resp.Prefixes = append(resp.Prefixes, p)
+				n++
 			}
+			continue
 		}
-		o := objs[name]
-		sum := objectstorage.ObjectSummary{Name: common.String(name)}
-		if fields["size"] {
-			sum.Size = common.Int64(int64(len(o.data)))
-		}
-		if fields["etag"] {
-			sum.Etag = common.String(o.etag)
-		}
-		if fields["md5"] {
-			sum.Md5 = common.String(o.md5)
-		}
-		if fields["timeCreated"] {
-			sum.TimeCreated = &common.SDKTime{Time: o.created}
-		}
-		if fields["timeModified"] {
-			sum.TimeModified = &common.SDKTime{Time: o.modified}
-		}
-		if fields["storageTier"] {
-			sum.StorageTier = objectstorage.StorageTierStandard
-		}
-		resp.Objects = append(resp.Objects, sum)
+		resp.Objects = append(resp.Objects, summary(name, objs[name], lq.fields))
 		n++
 	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, resp)
+	return resp
+}
+
+// folded returns the prefix a name is folded into: up to the delimiter's
+// first occurrence after the listing's prefix; false when it is not.
+func (lq *listQuery) folded(name string) (string, bool) {
+	if lq.delim == "" {
+		return "", false
+	}
+	i := strings.Index(name[len(lq.prefix):], lq.delim)
+	if i < 0 {
+		return "", false
+	}
+	return name[:len(lq.prefix)+i+1], true
+}
+
+// summary describes an object with the fields asked for.
+func summary(name string, o *object, fields map[string]bool) objectstorage.ObjectSummary {
+	sum := objectstorage.ObjectSummary{Name: common.String(name)}
+	if fields["size"] {
+		sum.Size = common.Int64(int64(len(o.data)))
+	}
+	if fields["etag"] {
+		sum.Etag = common.String(o.etag)
+	}
+	if fields["md5"] {
+		sum.Md5 = common.String(o.md5)
+	}
+	if fields["timeCreated"] {
+		sum.TimeCreated = &common.SDKTime{Time: o.created}
+	}
+	if fields["timeModified"] {
+		sum.TimeModified = &common.SDKTime{Time: o.modified}
+	}
+	if fields["storageTier"] {
+		sum.StorageTier = objectstorage.StorageTierStandard
+	}
+	return sum
 }
 
 func (s *Server) copyObject(w http.ResponseWriter, r *http.Request, rt route) {
