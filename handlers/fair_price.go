@@ -55,17 +55,15 @@ func (s *Server) dealOfAd(id uint64) *adDeal {
 	return &adDeal{Label: label, Class: class, Estimate: money(r.Estimate), Basis: basis}
 }
 
-// parseGoodPrice reads /motos' bons_precos: "1" keeps the ads rated
-// "Ótimo preço" or "Bom preço" only; another value is ignored with a note.
-func (q *searchQuery) parseGoodPrice(v string, ignore func(what, value string)) {
-	switch v {
-	case "":
-	case "1":
-		q.Filter.GoodPrice = true
-		q.Values.Set("bons_precos", v)
-	default:
-		ignore("o filtro de bons preços", v)
+// goodPrice reads /motos' bons_precos: "1" keeps the ads rated "Ótimo
+// preço" or "Bom preço" only; another value is ignored.
+func (p searchParse) goodPrice(name, v string) bool {
+	if v != "1" {
+		return false
 	}
+	p.q.Filter.GoodPrice = true
+	p.keep(name, v)
+	return true
 }
 
 // percent writes a share as a whole percentage: 0.15 → "15%".

@@ -13,8 +13,7 @@ import (
 
 // searchParams are the names of /motos' query parameters, in the order
 // links write them.
-var searchParams = []string{"q", "marca", "modelo", "versao", "estado", "cidade", "preco_min", "preco_max",
-	"ano_min", "ano_max", "km_max", "tipo", "cor", "bons_precos", "ordem", "pagina"}
+var searchParams = searchParamNames()
 
 // Search page limits.
 const (
@@ -50,129 +49,78 @@ type searchQuery struct {
 // an unknown brand, a price that is not a number — are ignored with a note,
 // never an error.
 func (s *Server) parseSearch(raw url.Values) *searchQuery {
-	cat := s.catalog.Load()
 	q := &searchQuery{Order: search.OrderNewest, Page: 1, Values: url.Values{}}
-	get := func(name string) string {
-		v := strings.TrimSpace(strings.ToValidUTF8(raw.Get(name), ""))
-		return strings.ReplaceAll(v, "\x00", "")
-	}
-	keep := func(name, value string) { q.Values.Set(name, value) }
-	ignore := func(what, value string) {
-		if utf8.RuneCountInString(value) > 40 {
-			value = string([]rune(value)[:40]) + "…"
+	p := searchParse{q: q, cat: s.catalog.Load(), places: s.places, nextYear: time.Now().Year() + 1}
+	for i := range searchParsers {
+		param := &searchParsers[i]
+		if v := paramValue(raw, param.name); v != "" && !param.parse(p, param.name, v) {
+			q.ignore(param.what, v)
 		}
-		q.Notes = append(q.Notes, "Ignoramos "+what+" “"+value+"”.")
 	}
-	f := &q.Filter
+	q.orderRanges()
+	q.Chips = s.chipsOf(q)
+	return q
+}
 
-	if text := get("q"); text != "" {
-		if utf8.RuneCountInString(text) > 100 {
-			text = string([]rune(text)[:100])
-		}
-		keep("q", text)
-		if words := search.Words(text); len(words) > 0 {
-			f.Words = words[:min(len(words), maxWords)]
-		}
+// searchParam is one /motos query parameter: its name, how a note names
+// it, and its parser.
+type searchParam struct {
+	name, what string
+	// parse reads the parameter's value (never empty) into the query,
+	// keeping what links should carry; false: the value is ignored.
+	parse func(p searchParse, name, v string) bool
+}
+
+// searchParsers are /motos' parameters in the order they are read and
+// links write them: a model after its brand, a city after its state.
+var searchParsers = []searchParam{
+	{"q", "", searchParse.words},
+	{"marca", "a marca", searchParse.brand},
+	{"modelo", "o modelo", searchParse.model},
+	{"versao", "a versão", searchParse.version},
+	{"estado", "o estado", searchParse.state},
+	{"cidade", "a cidade", searchParse.city},
+	{"preco_min", "o preço mínimo", searchParse.priceMin},
+	{"preco_max", "o preço máximo", searchParse.priceMax},
+	{"ano_min", "o ano mínimo", searchParse.yearMin},
+	{"ano_max", "o ano máximo", searchParse.yearMax},
+	{"km_max", "a quilometragem máxima", searchParse.kmMax},
+	{"tipo", "o estilo", searchParse.adType},
+	{"cor", "a cor", searchParse.color},
+	{"bons_precos", "o filtro de bons preços", searchParse.goodPrice},
+	{"ordem", "a ordem", searchParse.order},
+	{"pagina", "a página", searchParse.page},
+}
+
+// searchParamNames lists the parameters' names in searchParsers' order.
+func searchParamNames() []string {
+	names := make([]string, len(searchParsers))
+	for i, p := range searchParsers {
+		names[i] = p.name
 	}
-	if v := get("marca"); v != "" {
-		id, _ := strconv.ParseUint(v, 10, 32)
-		if b, ok := cat.Brand(uint32(id)); ok {
-			f.BrandID = b.ID
-			keep("marca", v)
-		} else {
-			ignore("a marca", v)
-		}
+	return names
+}
+
+// paramValue is a query parameter's value, trimmed, without invalid UTF-8
+// or NUL bytes.
+func paramValue(raw url.Values, name string) string {
+	v := strings.TrimSpace(strings.ToValidUTF8(raw.Get(name), ""))
+	return strings.ReplaceAll(v, "\x00", "")
+}
+
+// ignore notes that a parameter's value was ignored, quoting at most 40
+// characters of it.
+func (q *searchQuery) ignore(what, value string) {
+	if utf8.RuneCountInString(value) > 40 {
+		value = string([]rune(value)[:40]) + "…"
 	}
-	if v := get("modelo"); v != "" {
-		id, _ := strconv.ParseUint(v, 10, 32)
-		if m, ok := cat.Model(uint32(id)); ok && (f.BrandID == 0 || m.BrandID == f.BrandID) {
-			f.ModelID, f.BrandID = m.ID, m.BrandID
-			keep("modelo", v)
-		} else {
-			ignore("o modelo", v)
-		}
-	}
-	if v := get("versao"); v != "" {
-		id, _ := strconv.ParseUint(v, 10, 32)
-		if ver, ok := cat.Version(uint32(id)); ok && (f.ModelID == 0 || ver.ModelID == f.ModelID) {
-			m, _ := cat.Model(ver.ModelID)
-			f.VersionID, f.ModelID, f.BrandID = ver.ID, m.ID, m.BrandID
-			keep("versao", v)
-		} else {
-			ignore("a versão", v)
-		}
-	}
-	if v := get("estado"); v != "" {
-		if st, ok := s.places.StateByUF(v); ok {
-			f.StateID = st.ID
-			keep("estado", st.Acronym)
-		} else {
-			ignore("o estado", v)
-		}
-	}
-	if v := get("cidade"); v != "" {
-		id, _ := strconv.ParseUint(v, 10, 32)
-		if c, ok := s.places.City(uint32(id)); ok && (f.StateID == 0 || c.StateID == f.StateID) {
-			f.CityID, f.StateID = c.ID, c.StateID
-			st, _ := s.places.State(c.StateID)
-			keep("cidade", v)
-			keep("estado", st.Acronym)
-		} else {
-			ignore("a cidade", v)
-		}
-	}
-	for _, p := range []struct {
-		name, what string
-		dst        *int64
-	}{{"preco_min", "o preço mínimo", &f.PriceMin}, {"preco_max", "o preço máximo", &f.PriceMax}} {
-		if v := get(p.name); v != "" {
-			// Searches are in whole reais, as the canonical URL writes them.
-			if cents, ok := parsePrice(v); ok && cents >= 100 && cents <= maxPrice {
-				reais := cents / 100
-				*p.dst = reais * 100
-				keep(p.name, strconv.FormatInt(reais, 10))
-			} else {
-				ignore(p.what, v)
-			}
-		}
-	}
-	nextYear := time.Now().Year() + 1
-	for _, p := range []struct {
-		name, what string
-		dst        *int
-	}{{"ano_min", "o ano mínimo", &f.YearMin}, {"ano_max", "o ano máximo", &f.YearMax}} {
-		if v := get(p.name); v != "" {
-			if y, err := strconv.Atoi(v); err == nil && y >= 1900 && y <= nextYear {
-				*p.dst = y
-				keep(p.name, v)
-			} else {
-				ignore(p.what, v)
-			}
-		}
-	}
-	if v := get("km_max"); v != "" {
-		if km, ok := parseKm(v); ok && km > 0 {
-			f.KmMax = km
-			keep("km_max", strconv.Itoa(km))
-		} else {
-			ignore("a quilometragem máxima", v)
-		}
-	}
-	for _, p := range []struct {
-		name, what string
-		choices    []models.Choice
-		dst        *string
-	}{{"tipo", "o estilo", models.AdTypes, &f.Type}, {"cor", "a cor", models.AdColors, &f.Color}} {
-		if v := get(p.name); v != "" {
-			if models.ChoiceLabel(p.choices, v) != "" {
-				*p.dst = v
-				keep(p.name, v)
-			} else {
-				ignore(p.what, v)
-			}
-		}
-	}
-	q.parseGoodPrice(get("bons_precos"), ignore)
+	q.Notes = append(q.Notes, "Ignoramos "+what+" “"+value+"”.")
+}
+
+// orderRanges swaps a price or year range given upside down, in the
+// filter and in the links.
+func (q *searchQuery) orderRanges() {
+	f := &q.Filter
 	if f.PriceMin != 0 && f.PriceMax != 0 && f.PriceMin > f.PriceMax {
 		f.PriceMin, f.PriceMax = f.PriceMax, f.PriceMin
 		q.Values.Set("preco_min", strconv.FormatInt(f.PriceMin/100, 10))
@@ -183,28 +131,193 @@ func (s *Server) parseSearch(raw url.Values) *searchQuery {
 		q.Values.Set("ano_min", strconv.Itoa(f.YearMin))
 		q.Values.Set("ano_max", strconv.Itoa(f.YearMax))
 	}
-	if v := get("ordem"); v != "" {
-		if models.ChoiceLabel(searchOrders, v) != "" {
-			q.Order = v
-			if v != search.OrderNewest {
-				keep("ordem", v)
-			}
-		} else {
-			ignore("a ordem", v)
-		}
+}
+
+// searchParse is a search being read: the query, and the catalog, places
+// and year it is read against. It is passed by value, so that reading
+// costs no allocation.
+type searchParse struct {
+	q        *searchQuery
+	cat      *models.Catalog
+	places   *models.Places
+	nextYear int
+}
+
+// keep sets a parameter as links should carry it.
+func (p searchParse) keep(name, value string) { p.q.Values.Set(name, value) }
+
+// words reads the free text: at most 100 characters, and maxWords words
+// searched. It is never ignored.
+func (p searchParse) words(name, text string) bool {
+	if utf8.RuneCountInString(text) > 100 {
+		text = string([]rune(text)[:100])
 	}
-	if v := get("pagina"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= maxPage {
-			q.Page = n
-			if n > 1 {
-				keep("pagina", v)
-			}
-		} else {
-			ignore("a página", v)
-		}
+	p.keep(name, text)
+	if words := search.Words(text); len(words) > 0 {
+		p.q.Filter.Words = words[:min(len(words), maxWords)]
 	}
-	q.Chips = s.chipsOf(q)
-	return q
+	return true
+}
+
+// catalogID reads a brand, model, version or city id; 0 when it is not
+// one.
+func catalogID(v string) uint32 {
+	id, _ := strconv.ParseUint(v, 10, 32)
+	return uint32(id)
+}
+
+// brand reads a brand id of the catalog.
+func (p searchParse) brand(name, v string) bool {
+	b, ok := p.cat.Brand(catalogID(v))
+	if ok {
+		p.q.Filter.BrandID = b.ID
+		p.keep(name, v)
+	}
+	return ok
+}
+
+// model reads a model id of the catalog, of the brand when one is chosen;
+// it chooses its brand.
+func (p searchParse) model(name, v string) bool {
+	f := &p.q.Filter
+	m, ok := p.cat.Model(catalogID(v))
+	if !ok || f.BrandID != 0 && m.BrandID != f.BrandID {
+		return false
+	}
+	f.ModelID, f.BrandID = m.ID, m.BrandID
+	p.keep(name, v)
+	return true
+}
+
+// version reads a version id of the catalog, of the model when one is
+// chosen; it chooses its model and brand.
+func (p searchParse) version(name, v string) bool {
+	f := &p.q.Filter
+	ver, ok := p.cat.Version(catalogID(v))
+	if !ok || f.ModelID != 0 && ver.ModelID != f.ModelID {
+		return false
+	}
+	m, _ := p.cat.Model(ver.ModelID)
+	f.VersionID, f.ModelID, f.BrandID = ver.ID, m.ID, m.BrandID
+	p.keep(name, v)
+	return true
+}
+
+// state reads a UF, in any case.
+func (p searchParse) state(name, v string) bool {
+	st, ok := p.places.StateByUF(v)
+	if ok {
+		p.q.Filter.StateID = st.ID
+		p.keep(name, st.Acronym)
+	}
+	return ok
+}
+
+// city reads a city id, of the state when one is chosen; it chooses its
+// state.
+func (p searchParse) city(name, v string) bool {
+	f := &p.q.Filter
+	c, ok := p.places.City(catalogID(v))
+	if !ok || f.StateID != 0 && c.StateID != f.StateID {
+		return false
+	}
+	f.CityID, f.StateID = c.ID, c.StateID
+	st, _ := p.places.State(c.StateID)
+	p.keep(name, v)
+	p.keep("estado", st.Acronym)
+	return true
+}
+
+// priceMin reads the lowest price.
+func (p searchParse) priceMin(name, v string) bool { return p.price(name, v, &p.q.Filter.PriceMin) }
+
+// priceMax reads the highest price.
+func (p searchParse) priceMax(name, v string) bool { return p.price(name, v, &p.q.Filter.PriceMax) }
+
+// price reads an end of the price range into dst. Searches are in whole
+// reais, as the canonical URL writes them.
+func (p searchParse) price(name, v string, dst *int64) bool {
+	cents, ok := parsePrice(v)
+	if !ok || cents < 100 || cents > maxPrice {
+		return false
+	}
+	reais := cents / 100
+	*dst = reais * 100
+	p.keep(name, strconv.FormatInt(reais, 10))
+	return true
+}
+
+// yearMin reads the oldest year.
+func (p searchParse) yearMin(name, v string) bool { return p.year(name, v, &p.q.Filter.YearMin) }
+
+// yearMax reads the newest year.
+func (p searchParse) yearMax(name, v string) bool { return p.year(name, v, &p.q.Filter.YearMax) }
+
+// year reads an end of the year range into dst: 1900 to next year.
+func (p searchParse) year(name, v string, dst *int) bool {
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 1900 || y > p.nextYear {
+		return false
+	}
+	*dst = y
+	p.keep(name, v)
+	return true
+}
+
+// kmMax reads the highest mileage.
+func (p searchParse) kmMax(name, v string) bool {
+	km, ok := parseKm(v)
+	if !ok || km <= 0 {
+		return false
+	}
+	p.q.Filter.KmMax = km
+	p.keep(name, strconv.Itoa(km))
+	return true
+}
+
+// adType reads a style of models.AdTypes.
+func (p searchParse) adType(name, v string) bool {
+	return p.choice(name, v, models.AdTypes, &p.q.Filter.Type)
+}
+
+// color reads a color of models.AdColors.
+func (p searchParse) color(name, v string) bool {
+	return p.choice(name, v, models.AdColors, &p.q.Filter.Color)
+}
+
+// choice reads one of the choices' values into dst.
+func (p searchParse) choice(name, v string, choices []models.Choice, dst *string) bool {
+	if models.ChoiceLabel(choices, v) == "" {
+		return false
+	}
+	*dst = v
+	p.keep(name, v)
+	return true
+}
+
+// order reads one of searchOrders; links leave out the default.
+func (p searchParse) order(name, v string) bool {
+	if models.ChoiceLabel(searchOrders, v) == "" {
+		return false
+	}
+	p.q.Order = v
+	if v != search.OrderNewest {
+		p.keep(name, v)
+	}
+	return true
+}
+
+// page reads the page number, 1 to maxPage; links leave out the first.
+func (p searchParse) page(name, v string) bool {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPage {
+		return false
+	}
+	p.q.Page = n
+	if n > 1 {
+		p.keep(name, v)
+	}
+	return true
 }
 
 // url writes /motos with the query's values changed by the pairs (an empty
@@ -250,57 +363,151 @@ func encodeOrdered(v url.Values) string {
 
 // chipsOf labels the active filters, each with the URL that removes it.
 func (s *Server) chipsOf(q *searchQuery) []chip {
-	cat := s.catalog.Load()
-	f := q.Filter
+	src := chipSource{q: q, cat: s.catalog.Load(), places: s.places}
 	var chips []chip
-	add := func(label string, remove ...string) {
-		pairs := make([]string, 0, 2*len(remove))
-		for _, r := range remove {
-			pairs = append(pairs, r, "")
+	for _, kind := range chipKinds {
+		if label := kind.label(src); label != "" {
+			chips = append(chips, chip{label, q.url(kind.remove...)})
 		}
-		chips = append(chips, chip{label, q.url(pairs...)})
-	}
-	if t := q.Values.Get("q"); t != "" {
-		add("“"+t+"”", "q")
-	}
-	if b, ok := cat.Brand(f.BrandID); ok && q.Values.Get("marca") != "" {
-		add(b.Name, "marca", "modelo", "versao")
-	}
-	if m, ok := cat.Model(f.ModelID); ok && q.Values.Get("modelo") != "" {
-		add(m.Name, "modelo", "versao")
-	}
-	if v, ok := cat.Version(f.VersionID); ok {
-		add(v.Name, "versao")
-	}
-	if st, ok := s.places.State(f.StateID); ok {
-		add(st.Name, "estado", "cidade")
-	}
-	if c, ok := s.places.City(f.CityID); ok {
-		add(c.Name, "cidade")
-	}
-	if f.PriceMin != 0 {
-		add("A partir de "+money(f.PriceMin), "preco_min")
-	}
-	if f.PriceMax != 0 {
-		add("Até "+money(f.PriceMax), "preco_max")
-	}
-	if f.YearMin != 0 {
-		add("Ano a partir de "+strconv.Itoa(f.YearMin), "ano_min")
-	}
-	if f.YearMax != 0 {
-		add("Ano até "+strconv.Itoa(f.YearMax), "ano_max")
-	}
-	if f.KmMax != 0 {
-		add("Até "+thousands(int64(f.KmMax))+" km", "km_max")
-	}
-	if f.Type != "" {
-		add(models.ChoiceLabel(models.AdTypes, f.Type), "tipo")
-	}
-	if f.Color != "" {
-		add(models.ChoiceLabel(models.AdColors, f.Color), "cor")
-	}
-	if f.GoodPrice {
-		add("Bons preços", "bons_precos")
 	}
 	return chips
+}
+
+// chipKind is a filter's chip: its label, empty while the filter is off,
+// and the url pairs that remove the filter and what depends on it.
+type chipKind struct {
+	label  func(chipSource) string
+	remove []string
+}
+
+// chipKinds are the chips in the order they are shown.
+var chipKinds = []chipKind{
+	{chipSource.text, removing("q")},
+	{chipSource.brand, removing("marca", "modelo", "versao")},
+	{chipSource.model, removing("modelo", "versao")},
+	{chipSource.version, removing("versao")},
+	{chipSource.state, removing("estado", "cidade")},
+	{chipSource.city, removing("cidade")},
+	{chipSource.priceMin, removing("preco_min")},
+	{chipSource.priceMax, removing("preco_max")},
+	{chipSource.yearMin, removing("ano_min")},
+	{chipSource.yearMax, removing("ano_max")},
+	{chipSource.kmMax, removing("km_max")},
+	{chipSource.adType, removing("tipo")},
+	{chipSource.color, removing("cor")},
+	{chipSource.goodPrice, removing("bons_precos")},
+}
+
+// removing is the url pairs that remove the parameters.
+func removing(names ...string) []string {
+	pairs := make([]string, 0, 2*len(names))
+	for _, name := range names {
+		pairs = append(pairs, name, "")
+	}
+	return pairs
+}
+
+// chipSource is what chips are labelled from: the query, and the catalog
+// and places it was read against. It is passed by value, so that
+// labelling costs no allocation.
+type chipSource struct {
+	q      *searchQuery
+	cat    *models.Catalog
+	places *models.Places
+}
+
+// text labels the free text, quoted.
+func (c chipSource) text() string {
+	if t := c.q.Values.Get("q"); t != "" {
+		return "“" + t + "”"
+	}
+	return ""
+}
+
+// brand labels the brand chosen by marca (not the one a model implies).
+func (c chipSource) brand() string {
+	if b, ok := c.cat.Brand(c.q.Filter.BrandID); ok && c.q.Values.Get("marca") != "" {
+		return b.Name
+	}
+	return ""
+}
+
+// model labels the model chosen by modelo (not the one a version implies).
+func (c chipSource) model() string {
+	if m, ok := c.cat.Model(c.q.Filter.ModelID); ok && c.q.Values.Get("modelo") != "" {
+		return m.Name
+	}
+	return ""
+}
+
+// version labels the version.
+func (c chipSource) version() string {
+	v, _ := c.cat.Version(c.q.Filter.VersionID)
+	return v.Name
+}
+
+// state labels the state.
+func (c chipSource) state() string {
+	st, _ := c.places.State(c.q.Filter.StateID)
+	return st.Name
+}
+
+// city labels the city.
+func (c chipSource) city() string {
+	city, _ := c.places.City(c.q.Filter.CityID)
+	return city.Name
+}
+
+// priceMin labels the lowest price.
+func (c chipSource) priceMin() string {
+	if p := c.q.Filter.PriceMin; p != 0 {
+		return "A partir de " + money(p)
+	}
+	return ""
+}
+
+// priceMax labels the highest price.
+func (c chipSource) priceMax() string {
+	if p := c.q.Filter.PriceMax; p != 0 {
+		return "Até " + money(p)
+	}
+	return ""
+}
+
+// yearMin labels the oldest year.
+func (c chipSource) yearMin() string {
+	if y := c.q.Filter.YearMin; y != 0 {
+		return "Ano a partir de " + strconv.Itoa(y)
+	}
+	return ""
+}
+
+// yearMax labels the newest year.
+func (c chipSource) yearMax() string {
+	if y := c.q.Filter.YearMax; y != 0 {
+		return "Ano até " + strconv.Itoa(y)
+	}
+	return ""
+}
+
+// kmMax labels the highest mileage.
+func (c chipSource) kmMax() string {
+	if km := c.q.Filter.KmMax; km != 0 {
+		return "Até " + thousands(int64(km)) + " km"
+	}
+	return ""
+}
+
+// adType labels the style.
+func (c chipSource) adType() string { return models.ChoiceLabel(models.AdTypes, c.q.Filter.Type) }
+
+// color labels the color.
+func (c chipSource) color() string { return models.ChoiceLabel(models.AdColors, c.q.Filter.Color) }
+
+// goodPrice labels the good-prices filter.
+func (c chipSource) goodPrice() string {
+	if c.q.Filter.GoodPrice {
+		return "Bons preços"
+	}
+	return ""
 }

@@ -151,76 +151,101 @@ func (s *Server) searchResults(q *searchQuery) fiber.Map {
 
 // facetGroups turns the facet counts into links, most ads first.
 func (s *Server) facetGroups(q *searchQuery, f *search.Facets) []facetGroup {
-	cat := s.catalog.Load()
-	byCount := func(links []facetLink, limit int) []facetLink {
-		sort.SliceStable(links, func(i, j int) bool { return links[i].Count > links[j].Count })
-		if limit > 0 && len(links) > limit {
-			links = links[:limit]
-		}
-		return links
+	return []facetGroup{
+		{"Marca", byCount(brandFacets(q, f, s.catalog.Load()), 12)},
+		{"Estado", byCount(stateFacets(q, f, s.places), 10)},
+		{"Estilo", byCount(typeFacets(q, f), 0)},
+		{"Ano", yearFacets(q, f)},
+		{"Preço", priceFacets(q, f)},
 	}
-	var groups []facetGroup
+}
 
-	var brands []facetLink
+// byCount sorts the links most ads first and keeps the first limit of
+// them (all when limit is 0).
+func byCount(links []facetLink, limit int) []facetLink {
+	sort.SliceStable(links, func(i, j int) bool { return links[i].Count > links[j].Count })
+	if limit > 0 && len(links) > limit {
+		links = links[:limit]
+	}
+	return links
+}
+
+// brandFacets links the brands of the catalog that have ads; choosing one
+// drops the model and version.
+func brandFacets(q *searchQuery, f *search.Facets, cat *models.Catalog) []facetLink {
+	var links []facetLink
 	for id, n := range f.Brands {
 		if b, ok := cat.Brand(id); ok && n > 0 {
 			v := strconv.FormatUint(uint64(id), 10)
-			brands = append(brands, facetLink{b.Name, int64(n), q.url("marca", v, "modelo", "", "versao", ""), q.Filter.BrandID == b.ID})
+			links = append(links, facetLink{b.Name, int64(n), q.url("marca", v, "modelo", "", "versao", ""), q.Filter.BrandID == b.ID})
 		}
 	}
-	groups = append(groups, facetGroup{"Marca", byCount(brands, 12)})
+	return links
+}
 
-	var states []facetLink
+// stateFacets links the states that have ads; choosing one drops the
+// city.
+func stateFacets(q *searchQuery, f *search.Facets, places *models.Places) []facetLink {
+	var links []facetLink
 	for id, n := range f.States {
-		if st, ok := s.places.State(id); ok && n > 0 {
-			states = append(states, facetLink{st.Name, int64(n), q.url("estado", st.Acronym, "cidade", ""), q.Filter.StateID == st.ID})
+		if st, ok := places.State(id); ok && n > 0 {
+			links = append(links, facetLink{st.Name, int64(n), q.url("estado", st.Acronym, "cidade", ""), q.Filter.StateID == st.ID})
 		}
 	}
-	groups = append(groups, facetGroup{"Estado", byCount(states, 10)})
+	return links
+}
 
-	var types []facetLink
+// typeFacets links the styles that have ads, in models.AdTypes' order.
+func typeFacets(q *searchQuery, f *search.Facets) []facetLink {
+	var links []facetLink
 	for _, t := range models.AdTypes {
 		if n := f.Types[t.Value]; n > 0 {
-			types = append(types, facetLink{t.Label, int64(n), q.url("tipo", t.Value), q.Filter.Type == t.Value})
+			links = append(links, facetLink{t.Label, int64(n), q.url("tipo", t.Value), q.Filter.Type == t.Value})
 		}
 	}
-	groups = append(groups, facetGroup{"Estilo", byCount(types, 0)})
+	return links
+}
 
-	var years []facetLink
+// yearFacets links the 12 newest model years that have ads, newest first.
+func yearFacets(q *searchQuery, f *search.Facets) []facetLink {
+	var links []facetLink
 	for y, n := range f.Years {
 		if n > 0 {
 			v := strconv.Itoa(y)
-			years = append(years, facetLink{v, int64(n), q.url("ano_min", v, "ano_max", v), q.Filter.YearMin == y && q.Filter.YearMax == y})
+			links = append(links, facetLink{v, int64(n), q.url("ano_min", v, "ano_max", v), q.Filter.YearMin == y && q.Filter.YearMax == y})
 		}
 	}
-	sort.Slice(years, func(i, j int) bool { return years[i].Label > years[j].Label })
-	if len(years) > 12 {
-		years = years[:12]
+	sort.Slice(links, func(i, j int) bool { return links[i].Label > links[j].Label })
+	if len(links) > 12 {
+		links = links[:12]
 	}
-	groups = append(groups, facetGroup{"Ano", years})
+	return links
+}
 
-	var prices []facetLink
-	for i, lo := range search.PriceBands {
-		n := f.Prices[i]
-		if n == 0 {
-			continue
+// priceFacets links the price bands that have ads, cheapest first.
+func priceFacets(q *searchQuery, f *search.Facets) []facetLink {
+	var links []facetLink
+	for i := range search.PriceBands {
+		if n := f.Prices[i]; n > 0 {
+			label, minV, maxV := priceBand(i)
+			links = append(links, facetLink{label, int64(n), q.url("preco_min", minV, "preco_max", maxV), false})
 		}
-		label, hi := "", int64(0)
-		if i+1 < len(search.PriceBands) {
-			hi = search.PriceBands[i+1]
-		}
-		minV, maxV := "", ""
-		switch {
-		case lo == 0:
-			label, maxV = "Até "+money(hi), strconv.FormatInt(hi/100, 10)
-		case hi == 0:
-			label, minV = "Acima de "+money(lo), strconv.FormatInt(lo/100, 10)
-		default:
-			label = money(lo) + " a " + money(hi)
-			minV, maxV = strconv.FormatInt(lo/100, 10), strconv.FormatInt(hi/100, 10)
-		}
-		prices = append(prices, facetLink{label, int64(n), q.url("preco_min", minV, "preco_max", maxV), false})
 	}
-	groups = append(groups, facetGroup{"Preço", prices})
-	return groups
+	return links
+}
+
+// priceBand is the label of search.PriceBands[i] and its range as
+// preco_min and preco_max write it (empty: open).
+func priceBand(i int) (label, minV, maxV string) {
+	lo, hi := search.PriceBands[i], int64(0)
+	if i+1 < len(search.PriceBands) {
+		hi = search.PriceBands[i+1]
+	}
+	switch {
+	case lo == 0:
+		return "Até " + money(hi), "", strconv.FormatInt(hi/100, 10)
+	case hi == 0:
+		return "Acima de " + money(lo), strconv.FormatInt(lo/100, 10), ""
+	}
+	return money(lo) + " a " + money(hi), strconv.FormatInt(lo/100, 10), strconv.FormatInt(hi/100, 10)
 }
