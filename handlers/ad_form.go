@@ -37,125 +37,153 @@ func formValues(c *fiber.Ctx, name string) []string {
 // returns the form, with the pt-BR message of every invalid field, and the
 // photo references in order (not yet checked against the owner's photos).
 func (s *Server) parseAdForm(c *fiber.Ctx, ad *models.Ad) (*form, []string) {
-	f := newForm()
-	cat := s.catalog.Load()
-	nextYear := time.Now().Year() + 1
+	a := adForm{form: newForm(), c: c, ad: ad}
+	names := a.readBike(s.catalog.Load())
+	a.readChoices()
+	a.readYears()
+	a.readMileage()
+	a.readPlate()
+	a.readPrice()
+	ad.SalesPhrase = a.text(c, "frase", 120)
+	ad.Description = strings.ReplaceAll(a.text(c, "descricao", 4000), "\r\n", "\n")
+	st, city := a.place(c, s.places)
+	ad.StateID, ad.CityID = st.ID, city.ID
+	a.readExtras()
+	ad.SearchText = models.SearchText(names.brand, names.model, names.version, city.Name, ad.SalesPhrase)
+	return a.form, photoRefs(formValues(c, "fotos"), formValues(c, "remover"))
+}
 
-	brand, _ := strconv.ParseUint(f.text(c, "marca", 10), 10, 32)
-	b, ok := cat.Brand(uint32(brand))
+// adForm is the ad form being read into an ad.
+type adForm struct {
+	*form
+	c  *fiber.Ctx
+	ad *models.Ad
+}
+
+// bikeNames are the names of the ad's brand, model and version, for its
+// search text.
+type bikeNames struct{ brand, model, version string }
+
+// readBike reads the brand, the model of that brand and the optional
+// version of that model.
+func (a adForm) readBike(cat *models.Catalog) bikeNames {
+	b, ok := cat.Brand(catalogID(a.text(a.c, "marca", 10)))
 	if !ok {
-		f.fail("marca", "Escolha a marca.")
+		a.fail("marca", "Escolha a marca.")
 	}
-	model, _ := strconv.ParseUint(f.text(c, "modelo", 10), 10, 32)
-	m, ok := cat.Model(uint32(model))
+	m, ok := cat.Model(catalogID(a.text(a.c, "modelo", 10)))
 	if !ok || m.BrandID != b.ID {
-		f.fail("modelo", "Escolha um modelo da marca escolhida.")
+		a.fail("modelo", "Escolha um modelo da marca escolhida.")
 	}
-	ad.BrandID, ad.ModelID, ad.VersionID = b.ID, m.ID, nil
-	var versionName string
-	if raw := f.text(c, "versao", 10); raw != "" {
-		id, _ := strconv.ParseUint(raw, 10, 32)
-		v, ok := cat.Version(uint32(id))
+	a.ad.BrandID, a.ad.ModelID, a.ad.VersionID = b.ID, m.ID, nil
+	names := bikeNames{brand: b.Name, model: m.Name}
+	if raw := a.text(a.c, "versao", 10); raw != "" {
+		v, ok := cat.Version(catalogID(raw))
 		if !ok || v.ModelID != m.ID {
-			f.fail("versao", "Escolha uma versão do modelo escolhido.")
+			a.fail("versao", "Escolha uma versão do modelo escolhido.")
 		} else {
-			ad.VersionID, versionName = &v.ID, v.Name
+			a.ad.VersionID, names.version = &v.ID, v.Name
 		}
 	}
+	return names
+}
 
-	choices := []struct {
+// readChoices reads the fields chosen from lists (style, origin, color,
+// brakes, ignition, cooling), each optional.
+func (a adForm) readChoices() {
+	for _, ch := range []struct {
 		name    string
 		choices []models.Choice
 		dst     *string
 	}{
-		{"tipo", models.AdTypes, &ad.Type}, {"origem", models.AdOrigins, &ad.Origin}, {"cor", models.AdColors, &ad.Color},
-		{"freio", models.AdBrakes, &ad.BrakeSystem}, {"partida", models.AdIgnitions, &ad.IgnitionSystem},
-		{"refrigeracao", models.AdRefrigeration, &ad.Refrigeration},
-	}
-	for _, ch := range choices {
-		v := f.text(c, ch.name, 20)
+		{"tipo", models.AdTypes, &a.ad.Type}, {"origem", models.AdOrigins, &a.ad.Origin}, {"cor", models.AdColors, &a.ad.Color},
+		{"freio", models.AdBrakes, &a.ad.BrakeSystem}, {"partida", models.AdIgnitions, &a.ad.IgnitionSystem},
+		{"refrigeracao", models.AdRefrigeration, &a.ad.Refrigeration},
+	} {
+		v := a.text(a.c, ch.name, 20)
 		if v != "" && models.ChoiceLabel(ch.choices, v) == "" {
-			f.fail(ch.name, "Escolha uma das opções.")
+			a.fail(ch.name, "Escolha uma das opções.")
 			v = ""
 		}
 		*ch.dst = v
 	}
+}
 
-	yearMsg := "Informe um ano entre 1900 e " + strconv.Itoa(nextYear) + "."
-	fab, err := strconv.Atoi(f.text(c, "ano_fabricacao", 4))
-	if err != nil || fab < 1900 || fab > nextYear {
-		f.fail("ano_fabricacao", yearMsg)
+// readYears reads the fabrication year and the model year, which is the
+// same or the next.
+func (a adForm) readYears() {
+	fab, problem := parseYear(a.text(a.c, "ano_fabricacao", 4))
+	a.check("ano_fabricacao", problem)
+	my, problem := parseYear(a.text(a.c, "ano_modelo", 4))
+	a.check("ano_modelo", problem)
+	if problem == "" && a.Errors["ano_fabricacao"] == "" && my != fab && my != fab+1 {
+		a.fail("ano_modelo", "O ano do modelo deve ser o de fabricação ou o seguinte.")
 	}
-	my, err := strconv.Atoi(f.text(c, "ano_modelo", 4))
-	if err != nil || my < 1900 || my > nextYear {
-		f.fail("ano_modelo", yearMsg)
-	} else if f.Errors["ano_fabricacao"] == "" && my != fab && my != fab+1 {
-		f.fail("ano_modelo", "O ano do modelo deve ser o de fabricação ou o seguinte.")
-	}
-	ad.FabricationYear, ad.ModelYear = fab, my
+	a.ad.FabricationYear, a.ad.ModelYear = fab, my
+}
 
-	ad.IsNew = f.checked(c, "zero_km")
-	km, ok := parseKm(f.text(c, "km", 12))
+// readMileage reads whether the bike is new and its mileage, which a new
+// bike has none of.
+func (a adForm) readMileage() {
+	a.ad.IsNew = a.checked(a.c, "zero_km")
+	km, ok := parseKm(a.text(a.c, "km", 12))
 	switch {
-	case ad.IsNew && f.Values["km"] != "" && (!ok || km > 0):
-		f.fail("km", "Uma moto 0 km não pode ter quilometragem.")
-	case ad.IsNew:
+	case a.ad.IsNew && a.Values["km"] != "" && (!ok || km > 0):
+		a.fail("km", "Uma moto 0 km não pode ter quilometragem.")
+	case a.ad.IsNew:
 		km = 0
 	case !ok || km > 2_000_000:
-		f.fail("km", "Informe a quilometragem em números, como 12.500.")
+		a.fail("km", "Informe a quilometragem em números, como 12.500.")
 	}
-	ad.Mileage = km
+	a.ad.Mileage = km
+}
 
-	plate := f.text(c, "placa", 10)
-	if plate == "" && !ad.IsNew {
-		f.fail("placa", "Informe a placa no formato antigo (ABC-1234) ou Mercosul (ABC1D23). Ela não aparece no anúncio.")
-	} else if plate != "" {
-		p, ok := normalizePlate(plate)
-		if !ok {
-			f.fail("placa", "Informe a placa no formato antigo (ABC-1234) ou Mercosul (ABC1D23).")
+// readPlate reads the license plate, required unless the bike is new.
+func (a adForm) readPlate() {
+	plate := a.text(a.c, "placa", 10)
+	if plate == "" {
+		if !a.ad.IsNew {
+			a.fail("placa", "Informe a placa no formato antigo (ABC-1234) ou Mercosul (ABC1D23). Ela não aparece no anúncio.")
 		}
-		ad.LicensePlate = p
+		return
 	}
+	p, ok := normalizePlate(plate)
+	if !ok {
+		a.fail("placa", "Informe a placa no formato antigo (ABC-1234) ou Mercosul (ABC1D23).")
+	}
+	a.ad.LicensePlate = p
+}
 
-	price, ok := parsePrice(f.text(c, "preco", 20))
+// readPrice reads the asking price, above zero and at most maxPrice.
+func (a adForm) readPrice() {
+	price, ok := parsePrice(a.text(a.c, "preco", 20))
 	switch {
 	case !ok:
-		f.fail("preco", "Informe o preço em reais, como 12.345,00.")
+		a.fail("preco", "Informe o preço em reais, como 12.345,00.")
 	case price <= 0:
-		f.fail("preco", "O preço deve ser maior que zero.")
+		a.fail("preco", "O preço deve ser maior que zero.")
 	case price > maxPrice:
-		f.fail("preco", "O preço máximo é R$ 9.999.999,99.")
+		a.fail("preco", "O preço máximo é R$ 9.999.999,99.")
 	}
-	ad.Price = models.Money(price)
+	a.ad.Price = models.Money(price)
+}
 
-	ad.SalesPhrase = f.text(c, "frase", 120)
-	ad.Description = strings.ReplaceAll(f.text(c, "descricao", 4000), "\r\n", "\n")
-
-	st, city, stErr, cityErr := placeIn(s.places, f.text(c, "estado", 2), f.text(c, "cidade", 10))
-	if stErr != "" {
-		f.fail("estado", stErr)
-	} else if cityErr != "" {
-		f.fail("cidade", cityErr)
-	}
-	ad.StateID, ad.CityID = st.ID, city.ID
-
-	ad.AcceptExchange = f.checked(c, "aceita_troca")
-	ad.AcceptNewOffer = f.checked(c, "aceita_proposta")
-	docOK := f.checked(c, "documentacao_ok")
-	ad.DocOK = &docOK
+// readExtras reads the checkboxes: exchange, offers, papers and the
+// optional equipment.
+func (a adForm) readExtras() {
+	a.ad.AcceptExchange = a.checked(a.c, "aceita_troca")
+	a.ad.AcceptNewOffer = a.checked(a.c, "aceita_proposta")
+	docOK := a.checked(a.c, "documentacao_ok")
+	a.ad.DocOK = &docOK
 	optionals := map[string]bool{}
-	for _, v := range formValues(c, "opcionais") {
+	for _, v := range formValues(a.c, "opcionais") {
 		if models.ChoiceLabel(models.AdOptionals, v) != "" {
 			optionals[v] = true
-			f.Values["opcional_"+v] = "on"
+			a.Values["opcional_"+v] = "on"
 		}
 	}
-	ad.OptionalAlarm, ad.OptionalChest = optionals["alarme"], optionals["bau"]
-	ad.OptionalComputer, ad.OptionalGPS = optionals["computador"], optionals["gps"]
-
-	ad.SearchText = models.SearchText(b.Name, m.Name, versionName, city.Name, ad.SalesPhrase)
-
-	return f, photoRefs(formValues(c, "fotos"), formValues(c, "remover"))
+	a.ad.OptionalAlarm, a.ad.OptionalChest = optionals["alarme"], optionals["bau"]
+	a.ad.OptionalComputer, a.ad.OptionalGPS = optionals["computador"], optionals["gps"]
 }
 
 // photoRefs is the form's photo references in order, without the removed

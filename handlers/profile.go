@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -92,79 +93,96 @@ func (s *Server) profileUpdate(c *fiber.Ctx) error {
 		AuthzSMS:                  f.checked(c, "autoriza_sms"),
 		ShowTelephoneClassifiedad: f.checked(c, "mostrar_telefone"),
 	}
-	if phone, ok := parsePhone(f.text(c, "telefone", 30)); ok {
-		p.Telephone = phone
-	} else {
-		f.fail("telefone", "Informe o telefone com DDD, como (11) 98765-4321.")
-	}
-	st, city, stErr, cityErr := placeIn(s.places, f.text(c, "estado", 2), f.text(c, "cidade", 10))
-	if stErr != "" {
-		f.fail("estado", stErr)
-	} else if cityErr != "" {
-		f.fail("cidade", cityErr)
-	}
-	p.StateID, p.CityID = &st.ID, &city.ID
-	if cep := digitsOnly(f.text(c, "cep", 10)); f.Values["cep"] != "" {
-		if len(cep) != 8 {
-			f.fail("cep", "Informe o CEP com 8 dígitos, como 01310-100.")
-		}
-		p.ZipCode = cep
-	}
-	switch g := f.text(c, "genero", 1); g {
-	case "", "M", "F":
-		p.Gender = g
-	default:
-		f.fail("genero", "Escolha uma das opções.")
-	}
-	if raw := f.text(c, "nascimento", 10); raw != "" {
-		d, ok := parseDate(raw)
-		age := time.Since(d).Hours() / 24 / 365.25
-		if !ok || age < 16 || age > 120 {
-			f.fail("nascimento", "Informe uma data de nascimento válida (é preciso ter 16 anos ou mais).")
-		} else {
-			p.DateOfBirth = &d
-		}
-	}
-	switch f.text(c, "possui_moto", 3) {
-	case "sim":
-		yes := true
-		p.HasMotorcycle = &yes
-	case "nao":
-		no := false
-		p.HasMotorcycle = &no
-	}
-	cat := s.catalog.Load()
-	if raw := f.text(c, "marca_desejada", 10); raw != "" {
-		id, _ := strconv.ParseUint(raw, 10, 32)
-		if b, ok := cat.Brand(uint32(id)); ok {
-			p.MotorcycleBrandWantedID = &b.ID
-		} else {
-			f.fail("marca_desejada", "Escolha uma marca da lista.")
-		}
-	}
-	if raw := f.text(c, "modelo_desejado", 10); raw != "" {
-		id, _ := strconv.ParseUint(raw, 10, 32)
-		m, ok := cat.Model(uint32(id))
-		if !ok || p.MotorcycleBrandWantedID == nil || m.BrandID != *p.MotorcycleBrandWantedID {
-			f.fail("modelo_desejado", "Escolha um modelo da marca escolhida.")
-		} else {
-			p.MotorcycleBrandModelWantedID = &m.ID
-		}
-	}
-	if raw := f.text(c, "ano_desejado", 4); raw != "" {
-		y, err := strconv.Atoi(raw)
-		if err != nil || y < 1900 || y > time.Now().Year()+1 {
-			f.fail("ano_desejado", "Informe um ano entre 1900 e "+strconv.Itoa(time.Now().Year()+1)+".")
-		} else {
-			p.MotorcycleWantedYear = &y
-		}
-	}
+	pf := profileFields{form: f, c: c, p: p}
+	pf.readContact(s.places)
+	pf.readPerson()
+	pf.readWanted(s.catalog.Load())
 	if !f.valid() {
 		return s.renderProfile(c, fiber.StatusUnprocessableEntity, f)
 	}
 	if err := s.db.SaveProfile(c.UserContext(), u.ID, name, p); err != nil {
-		return err
+		return fmt.Errorf("save the profile: %w", err)
 	}
 	s.setFlash(c, "Dados salvos.")
 	return redirect(c, "/conta")
+}
+
+// profileFields is the profile form being read into a profile.
+type profileFields struct {
+	*form
+	c *fiber.Ctx
+	p *models.Profile
+}
+
+// readContact reads the phone, required, the state and city, and the
+// optional CEP.
+func (pf profileFields) readContact(places *models.Places) {
+	if phone, ok := parsePhone(pf.text(pf.c, "telefone", 30)); ok {
+		pf.p.Telephone = phone
+	} else {
+		pf.fail("telefone", "Informe o telefone com DDD, como (11) 98765-4321.")
+	}
+	st, city := pf.place(pf.c, places)
+	pf.p.StateID, pf.p.CityID = &st.ID, &city.ID
+	if cep := digitsOnly(pf.text(pf.c, "cep", 10)); pf.Values["cep"] != "" {
+		if len(cep) != 8 {
+			pf.fail("cep", "Informe o CEP com 8 dígitos, como 01310-100.")
+		}
+		pf.p.ZipCode = cep
+	}
+}
+
+// readPerson reads the optional gender, date of birth (16 years ago or
+// more) and whether the person has a bike.
+func (pf profileFields) readPerson() {
+	switch g := pf.text(pf.c, "genero", 1); g {
+	case "", "M", "F":
+		pf.p.Gender = g
+	default:
+		pf.fail("genero", "Escolha uma das opções.")
+	}
+	if raw := pf.text(pf.c, "nascimento", 10); raw != "" {
+		d, ok := parseDate(raw)
+		age := time.Since(d).Hours() / 24 / 365.25
+		if !ok || age < 16 || age > 120 {
+			pf.fail("nascimento", "Informe uma data de nascimento válida (é preciso ter 16 anos ou mais).")
+		} else {
+			pf.p.DateOfBirth = &d
+		}
+	}
+	switch pf.text(pf.c, "possui_moto", 3) {
+	case "sim":
+		yes := true
+		pf.p.HasMotorcycle = &yes
+	case "nao":
+		no := false
+		pf.p.HasMotorcycle = &no
+	}
+}
+
+// readWanted reads the bike the person wants, each part optional: a
+// brand, a model of that brand, a year.
+func (pf profileFields) readWanted(cat *models.Catalog) {
+	if raw := pf.text(pf.c, "marca_desejada", 10); raw != "" {
+		if b, ok := cat.Brand(catalogID(raw)); ok {
+			pf.p.MotorcycleBrandWantedID = &b.ID
+		} else {
+			pf.fail("marca_desejada", "Escolha uma marca da lista.")
+		}
+	}
+	if raw := pf.text(pf.c, "modelo_desejado", 10); raw != "" {
+		m, ok := cat.Model(catalogID(raw))
+		if !ok || pf.p.MotorcycleBrandWantedID == nil || m.BrandID != *pf.p.MotorcycleBrandWantedID {
+			pf.fail("modelo_desejado", "Escolha um modelo da marca escolhida.")
+		} else {
+			pf.p.MotorcycleBrandModelWantedID = &m.ID
+		}
+	}
+	if raw := pf.text(pf.c, "ano_desejado", 4); raw != "" {
+		y, problem := parseYear(raw)
+		pf.check("ano_desejado", problem)
+		if problem == "" {
+			pf.p.MotorcycleWantedYear = &y
+		}
+	}
 }

@@ -48,6 +48,16 @@ func parsePhone(s string) (string, bool) {
 	}) {
 		return "", false
 	}
+	d, ok := nationalDigits(s)
+	if !ok || !validNationalPhone(d) {
+		return "", false
+	}
+	return d, true
+}
+
+// nationalDigits is a phone's digits without Brazil's country code (55)
+// and the trunk prefix (0); false: another country's number.
+func nationalDigits(s string) (string, bool) {
 	d := digitsOnly(s)
 	if strings.HasPrefix(strings.TrimSpace(s), "+") {
 		var ok bool
@@ -57,20 +67,21 @@ func parsePhone(s string) (string, bool) {
 	} else if len(d) >= 12 && strings.HasPrefix(d, "55") {
 		d = d[2:]
 	}
-	d = strings.TrimPrefix(d, "0") // trunk prefix: 0 11 ...
-	if len(d) != 10 && len(d) != 11 {
-		return "", false
+	return strings.TrimPrefix(d, "0"), true // trunk prefix: 0 11 ...
+}
+
+// validNationalPhone tells whether d, a DDD and a number, is a landline's
+// (10 digits) or a mobile's (11 digits, the number starting with 9).
+func validNationalPhone(d string) bool {
+	switch {
+	case len(d) != 10 && len(d) != 11:
+		return false
+	case d[0] == '0' || d[1] == '0':
+		return false // DDDs run from 11 to 99
+	case len(d) == 11:
+		return d[2] == '9'
 	}
-	if d[0] == '0' || d[1] == '0' {
-		return "", false // DDDs run from 11 to 99
-	}
-	if len(d) == 11 && d[2] != '9' {
-		return "", false
-	}
-	if len(d) == 10 && (d[2] < '2' || d[2] > '5') {
-		return "", false // landlines start with 2 to 5
-	}
-	return d, true
+	return d[2] >= '2' && d[2] <= '5' // landlines start with 2 to 5
 }
 
 // formatPhone writes a stored phone for people: (11) 98765-4321.
@@ -184,6 +195,36 @@ func placeIn(p *models.Places, uf, cityID string) (models.State, models.City, st
 		return st, city, "", "Escolha uma cidade de " + st.Name + "."
 	}
 	return st, city, "", ""
+}
+
+// place reads the estado (a UF) and cidade (a city of that state) fields,
+// failing the first that is wrong.
+func (f *form) place(c *fiber.Ctx, places *models.Places) (models.State, models.City) {
+	st, city, stErr, cityErr := placeIn(places, f.text(c, "estado", 2), f.text(c, "cidade", 10))
+	if stErr != "" {
+		f.fail("estado", stErr)
+	} else if cityErr != "" {
+		f.fail("cidade", cityErr)
+	}
+	return st, city
+}
+
+// check fails the field with problem, unless problem is empty.
+func (f *form) check(name, problem string) {
+	if problem != "" {
+		f.fail(name, problem)
+	}
+}
+
+// parseYear reads a bike's year, from 1900 to next year; the problem is
+// what the form says when it is not one, empty when it is.
+func parseYear(s string) (int, string) {
+	next := time.Now().Year() + 1
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1900 || y > next {
+		return y, "Informe um ano entre 1900 e " + strconv.Itoa(next) + "."
+	}
+	return y, ""
 }
 
 // parseDate reads a date from a date input (2006-01-02) or as written in
