@@ -160,15 +160,27 @@ func NewOCIWithProvider(cfg OCIConfig, provider common.ConfigurationProvider) (*
 
 // normalize validates cfg and fills in the defaults.
 func (c *OCIConfig) normalize() error {
+	for _, step := range []func() error{c.checkBuckets, c.normalizeAuth, c.normalizeCopyMode, c.normalizeEndpoint} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	c.setTimingDefaults()
+	return nil
+}
+
+// checkBuckets checks that the namespace and two distinct buckets are
+// set.
+func (c *OCIConfig) checkBuckets() error {
 	var missing []string
-	if c.Namespace == "" {
-		missing = append(missing, "OCI_OBJSTR_NAMESPACE")
-	}
-	if c.TempBucket == "" {
-		missing = append(missing, "OCI_BUCKET_MOTANDO_IMGTMP")
-	}
-	if c.PublicBucket == "" {
-		missing = append(missing, "OCI_BUCKET_MOTANDO_IMG")
+	for _, v := range []struct{ value, env string }{
+		{c.Namespace, "OCI_OBJSTR_NAMESPACE"},
+		{c.TempBucket, "OCI_BUCKET_MOTANDO_IMGTMP"},
+		{c.PublicBucket, "OCI_BUCKET_MOTANDO_IMG"},
+	} {
+		if v.value == "" {
+			missing = append(missing, v.env)
+		}
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("oci: %s not set", strings.Join(missing, ", "))
@@ -176,6 +188,12 @@ func (c *OCIConfig) normalize() error {
 	if c.TempBucket == c.PublicBucket {
 		return fmt.Errorf("oci: OCI_BUCKET_MOTANDO_IMGTMP and OCI_BUCKET_MOTANDO_IMG are both %q; the buckets must differ", c.TempBucket)
 	}
+	return nil
+}
+
+// normalizeAuth checks the authentication kind, the config file's by
+// default, and defaults the config profile.
+func (c *OCIConfig) normalizeAuth() error {
 	switch c.Auth {
 	case "":
 		c.Auth = OCIAuthConfigFile
@@ -186,6 +204,11 @@ func (c *OCIConfig) normalize() error {
 	if c.ConfigProfile == "" {
 		c.ConfigProfile = "DEFAULT"
 	}
+	return nil
+}
+
+// normalizeCopyMode checks the copy mode, server-side by default.
+func (c *OCIConfig) normalizeCopyMode() error {
 	switch c.CopyMode {
 	case "":
 		c.CopyMode = OCICopyServer
@@ -193,31 +216,40 @@ func (c *OCIConfig) normalize() error {
 	default:
 		return fmt.Errorf("oci: unknown copy mode %q: want %s or %s", c.CopyMode, OCICopyServer, OCICopyGetPut)
 	}
-	if c.Endpoint != "" {
-		u, err := url.Parse(strings.TrimSuffix(c.Endpoint, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-			return fmt.Errorf("oci: endpoint %q: want scheme://host[:port], without a path", c.Endpoint)
-		}
-		c.Endpoint = u.String()
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = defaultOCIMaxAttempts
-	}
-	c.MaxAttempts = min(c.MaxAttempts, maxOCIMaxAttempts)
-	if c.RetryBaseDelay <= 0 {
-		c.RetryBaseDelay = defaultOCIRetryBaseDelay
-	}
-	if c.RetryMaxDelay <= 0 {
-		c.RetryMaxDelay = defaultOCIRetryMaxDelay
-	}
-	c.RetryMaxDelay = max(c.RetryMaxDelay, c.RetryBaseDelay)
-	if c.CopyPollInterval <= 0 {
-		c.CopyPollInterval = defaultOCICopyPollInterval
-	}
-	if c.CopyTimeout <= 0 {
-		c.CopyTimeout = defaultOCICopyTimeout
-	}
 	return nil
+}
+
+// normalizeEndpoint checks that an endpoint, when set, is
+// scheme://host[:port], and drops its trailing slash.
+func (c *OCIConfig) normalizeEndpoint() error {
+	if c.Endpoint == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.TrimSuffix(c.Endpoint, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("oci: endpoint %q: want scheme://host[:port], without a path", c.Endpoint)
+	}
+	c.Endpoint = u.String()
+	return nil
+}
+
+// setTimingDefaults fills in the attempts, delays and copy timings left
+// unset, and bounds the attempts and the largest retry delay.
+func (c *OCIConfig) setTimingDefaults() {
+	orDefault(&c.MaxAttempts, defaultOCIMaxAttempts)
+	c.MaxAttempts = min(c.MaxAttempts, maxOCIMaxAttempts)
+	orDefault(&c.RetryBaseDelay, defaultOCIRetryBaseDelay)
+	orDefault(&c.RetryMaxDelay, defaultOCIRetryMaxDelay)
+	c.RetryMaxDelay = max(c.RetryMaxDelay, c.RetryBaseDelay)
+	orDefault(&c.CopyPollInterval, defaultOCICopyPollInterval)
+	orDefault(&c.CopyTimeout, defaultOCICopyTimeout)
+}
+
+// orDefault sets *v to def when it is not positive.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // providerFor builds the configuration provider cfg.Auth names.

@@ -193,6 +193,9 @@ func (o *OCI) failf(c *call, what string, b Bucket, err error) error {
 	c.mu.Lock()
 	n, last, stopped := c.n, c.last, c.stopped
 	c.mu.Unlock()
+	if cerr := c.ctx.Err(); cerr != nil {
+		return canceled(what, cerr, err, n, last)
+	}
 	attempts := ""
 	if n > 1 {
 		attempts = fmt.Sprintf(", after %d attempts", n)
@@ -200,43 +203,9 @@ func (o *OCI) failf(c *call, what string, b Bucket, err error) error {
 	if stopped != "" {
 		attempts += "; " + stopped
 	}
-	if cerr := c.ctx.Err(); cerr != nil {
-		msg := fmt.Sprintf("oci: %s: %v", what, cerr)
-		if last != nil && !errors.Is(last, context.Canceled) && !errors.Is(last, context.DeadlineExceeded) {
-			msg += fmt.Sprintf(" (%s; last error: %s)", plural(n, "attempt"), describeOCIError(last))
-		}
-		return &ociError{msg: msg, wrapped: []error{cerr, err}}
-	}
 	var se common.ServiceError
 	if errors.As(err, &se) {
-		status, code := serviceStatus(err)
-		switch {
-		case status == 401:
-			if code == "" {
-				code = "NotAuthenticated"
-			}
-			msg := fmt.Sprintf("oci: %s: authentication failed (401 %s): %s", what, code, o.authHint)
-			if m := se.GetMessage(); m != "" && se.GetCode() != "BadErrorResponse" {
-				msg += " (service said: " + m + ")"
-			}
-			return &ociError{msg: msg, wrapped: []error{err}}
-		case status == 404 && isBucketCode(code):
-			bucket := "a bucket"
-			if name, ok := o.buckets[b]; ok {
-				bucket = fmt.Sprintf("bucket %q", name)
-			}
-			return &ociError{
-				msg: fmt.Sprintf("oci: %s: %s not found in namespace %q, or not authorized (404 %s): check %s, OCI_OBJSTR_NAMESPACE and the IAM policy",
-					what, bucket, o.cfg.Namespace, code, bucketVar(b)),
-				wrapped: []error{err},
-			}
-		case status == 404:
-			return &ociError{
-				msg:     fmt.Sprintf("oci: %s: %v (%s)", what, ErrNotExist, strings.TrimSpace("404 "+code)),
-				wrapped: []error{ErrNotExist, err},
-			}
-		}
-		return &ociError{msg: fmt.Sprintf("oci: %s: %s%s", what, describeOCIError(err), attempts), wrapped: []error{err}}
+		return o.serviceFailure(what, b, se, err, attempts)
 	}
 	if common.IsCircuitBreakerError(err) || strings.Contains(err.Error(), "circuit breaker is open") {
 		return &ociError{
@@ -245,6 +214,50 @@ func (o *OCI) failf(c *call, what string, b Bucket, err error) error {
 		}
 	}
 	return &ociError{msg: fmt.Sprintf("oci: %s: %v%s", what, err, attempts), wrapped: []error{err}}
+}
+
+// canceled describes a call whose context ended (cerr), with the last
+// attempt's error when it was not the context's.
+func canceled(what string, cerr, err error, n uint, last error) error {
+	msg := fmt.Sprintf("oci: %s: %v", what, cerr)
+	if last != nil && !errors.Is(last, context.Canceled) && !errors.Is(last, context.DeadlineExceeded) {
+		msg += fmt.Sprintf(" (%s; last error: %s)", plural(n, "attempt"), describeOCIError(last))
+	}
+	return &ociError{msg: msg, wrapped: []error{cerr, err}}
+}
+
+// serviceFailure describes the service's error answer se (err): a failed
+// authentication, a missing bucket, a missing object, or else the answer
+// and the attempts.
+func (o *OCI) serviceFailure(what string, b Bucket, se common.ServiceError, err error, attempts string) error {
+	status, code := serviceStatus(err)
+	switch {
+	case status == 401:
+		if code == "" {
+			code = "NotAuthenticated"
+		}
+		msg := fmt.Sprintf("oci: %s: authentication failed (401 %s): %s", what, code, o.authHint)
+		if m := se.GetMessage(); m != "" && se.GetCode() != "BadErrorResponse" {
+			msg += " (service said: " + m + ")"
+		}
+		return &ociError{msg: msg, wrapped: []error{err}}
+	case status == 404 && isBucketCode(code):
+		bucket := "a bucket"
+		if name, ok := o.buckets[b]; ok {
+			bucket = fmt.Sprintf("bucket %q", name)
+		}
+		return &ociError{
+			msg: fmt.Sprintf("oci: %s: %s not found in namespace %q, or not authorized (404 %s): check %s, OCI_OBJSTR_NAMESPACE and the IAM policy",
+				what, bucket, o.cfg.Namespace, code, bucketVar(b)),
+			wrapped: []error{err},
+		}
+	case status == 404:
+		return &ociError{
+			msg:     fmt.Sprintf("oci: %s: %v (%s)", what, ErrNotExist, strings.TrimSpace("404 "+code)),
+			wrapped: []error{ErrNotExist, err},
+		}
+	}
+	return &ociError{msg: fmt.Sprintf("oci: %s: %s%s", what, describeOCIError(err), attempts), wrapped: []error{err}}
 }
 
 // describeOCIError is a one-line description of an SDK error: the SDK's own
