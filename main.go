@@ -24,7 +24,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
@@ -469,109 +468,17 @@ func serve(ctx context.Context, cfg *config) error {
 	if err != nil {
 		return err
 	}
-	hcfg := handlers.Config{
-		Sessions:       svc.sessions,
-		Limits:         svc.limits,
-		Secret:         secret,
-		DB:             svc.db,
-		Store:          svc.store,
-		Queue:          svc.queue,
-		Production:     cfg.Production,
-		BaseURL:        cfg.BaseURL,
-		Ready:          svc.readiness(),
-		ServeMedia:     cfg.OCI == nil,
-		AdTTL:          cfg.AdTTL,
-		HTTPMetrics:    svc.http,
-		TrustedProxies: cfg.TrustedProxies,
-		ReconcileAfter: cfg.ReconcileAfter,
-		Metrics:        svc.metricsRegistry(),
-	}
-	newPublic := handlers.New
-	if cfg.Role == roleWorker {
-		// A worker is ready when it can read its queue (the consumer group
-		// answers).
-		hcfg.Ready = append(hcfg.Ready, handlers.Check{Name: "queue", Check: func(ctx context.Context) error {
-			_, err := svc.queue.Stats(ctx)
-			return err
-		}})
-		newPublic = handlers.NewProbes // /healthz and /readyz only
-	} else {
-		if hcfg.Places, err = models.LoadPlaces(ctx, svc.db); err != nil {
-			return err
-		}
-		if hcfg.Catalog, err = models.LoadCatalog(ctx, svc.db); err != nil {
-			return err
-		}
-		hcfg.Search = search.New()
-		hcfg.Ready = append(hcfg.Ready, handlers.Check{Name: "search", Check: func(context.Context) error {
-			if !hcfg.Search.Ready() {
-				return errors.New("the search index is loading")
-			}
-			return nil
-		}})
-	}
-	// Both listeners share the probes' results, reused for a second.
-	hcfg.Readiness = handlers.NewReadiness(hcfg.Ready, time.Second)
-	app, err := newPublic(hcfg)
+	hcfg, err := handlersConfig(ctx, cfg, svc, secret)
 	if err != nil {
 		return err
 	}
-	opsLn, err := listenOps(cfg)
+	l, err := openListeners(cfg, hcfg)
 	if err != nil {
 		return err
 	}
-	var ops *fiber.App
-	if opsLn != nil {
-		if ops, err = handlers.NewOps(hcfg); err != nil {
-			opsLn.Close()
-			return err
-		}
-	}
-
 	var wg sync.WaitGroup
-	var syncer *search.Syncer
-	if hcfg.Search != nil {
-		syncer = &search.Syncer{Index: hcfg.Search, Source: svc.db, Feed: svc.feed}
-		wg.Add(1)
-		go func() { defer wg.Done(); keepIndex(ctx, syncer) }()
-	}
-	svc.announceChanges(syncer)
-	if cfg.Role != roleWeb {
-		runner, janitor := newWorker(cfg, svc, secret)
-		wg.Add(2)
-		go func() { defer wg.Done(); runner.Run(ctx) }()
-		go func() { defer wg.Done(); janitor.Run(ctx) }()
-		slog.Info("worker started", "workers", cfg.Workers)
-	}
-
-	errc := make(chan error, 2)
-	go func() {
-		slog.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
-		errc <- listenError("listen", cfg.Addr, app.Listen(cfg.Addr))
-	}()
-	if ops != nil {
-		go func() {
-			slog.Info("operations listener: /metrics, /readyz, /healthz", "addr", opsLn.Addr().String())
-			errc <- listenError("operations listener", opsLn.Addr().String(), ops.Listener(opsLn))
-		}()
-	}
-	select {
-	case err = <-errc:
-	case <-ctx.Done():
-	}
-	slog.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	if serr := app.ShutdownWithTimeout(cfg.ShutdownTimeout); serr != nil && !errors.Is(serr, context.DeadlineExceeded) && err == nil {
-		err = fmt.Errorf("shutdown: %w", serr)
-	}
-	wg.Wait()
-	// The operations listener goes last: /metrics and /readyz answer while
-	// requests and jobs drain.
-	if ops != nil {
-		if serr := ops.ShutdownWithTimeout(2 * time.Second); serr != nil && !errors.Is(serr, context.DeadlineExceeded) && err == nil {
-			err = fmt.Errorf("shutdown: %w", serr)
-		}
-	}
-	return err
+	startBackground(ctx, cfg, svc, hcfg.Search, secret, &wg)
+	return l.shutdown(cfg, &wg, l.serve(ctx, cfg))
 }
 
 // keepIndex loads the search index, trying again until the database
