@@ -15,7 +15,7 @@ func (s *Server) profileShow(c *fiber.Ctx) error {
 	u := currentUser(c)
 	p, err := s.db.ProfileOf(c.UserContext(), u.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("read the profile: %w", err)
 	}
 	return s.renderProfile(c, fiber.StatusOK, profileForm(u, p, s.places))
 }
@@ -63,6 +63,8 @@ func profileForm(u *models.User, p *models.Profile, places *models.Places) *form
 	return f
 }
 
+// renderProfile renders "Minha conta" with the form f and the lists its
+// fields choose from.
 func (s *Server) renderProfile(c *fiber.Ctx, status int, f *form) error {
 	cat := s.catalog.Load()
 	var cities []models.City
