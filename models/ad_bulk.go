@@ -21,18 +21,8 @@ func (db *DB) InsertAds(ctx context.Context, ads []Ad, batch int) error {
 	if len(ads) == 0 {
 		return nil
 	}
-	if batch <= 0 {
-		return fmt.Errorf("insert %d ads: batch size %d", len(ads), batch)
-	}
-	for i := range ads {
-		if ads[i].ID != 0 {
-			return fmt.Errorf("insert %d ads: ad %d already has the id %d", len(ads), i, ads[i].ID)
-		}
-		for j := range ads[i].Images {
-			if ads[i].Images[j].ID != 0 {
-				return fmt.Errorf("insert %d ads: image %d of ad %d already has the id %d", len(ads), j, i, ads[i].Images[j].ID)
-			}
-		}
+	if err := checkNewAds(ads, batch); err != nil {
+		return fmt.Errorf("insert %d ads: %w", len(ads), err)
 	}
 	sqlDB, err := db.DB.DB()
 	if err != nil {
@@ -43,33 +33,66 @@ func (db *DB) InsertAds(ctx context.Context, ads []Ad, batch int) error {
 		return fmt.Errorf("insert %d ads: %w", len(ads), err)
 	}
 	defer conn.Close()
-	ins := &bulkInserter{conn: conn, mysql: db.Dialect == migrations.MySQL, now: db.NowFunc, step: 1}
-	if ins.mysql {
-		// The ids of one INSERT follow one another by this step.
-		if err := conn.QueryRowContext(ctx, "SELECT @@SESSION.auto_increment_increment").Scan(&ins.step); err != nil {
-			return fmt.Errorf("insert %d ads: read auto_increment_increment: %w", len(ads), err)
-		}
-	} else {
-		restore, err := bulkSQLitePragmas.apply(ctx, conn)
-		if err != nil {
-			return fmt.Errorf("insert %d ads: %w", len(ads), err)
-		}
-		defer restore()
+	ins, restore, err := db.newBulkInserter(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("insert %d ads: %w", len(ads), err)
 	}
+	defer restore()
 	for start := 0; start < len(ads); start += batch {
 		end := min(start+batch, len(ads))
 		if err := ins.insertBatch(ctx, ads[start:end]); err != nil {
-			for i := range ads[start:] {
-				a := &ads[start+i]
-				a.ID = 0
-				for j := range a.Images {
-					a.Images[j].ID, a.Images[j].AdID = 0, 0
-				}
-			}
+			clearIDs(ads[start:])
 			return fmt.Errorf("insert ads %d to %d of %d: %w", start+1, end, len(ads), err)
 		}
 	}
 	return nil
+}
+
+// checkNewAds checks the batch size, and that neither the ads nor their
+// images have an id yet.
+func checkNewAds(ads []Ad, batch int) error {
+	if batch <= 0 {
+		return fmt.Errorf("batch size %d", batch)
+	}
+	for i := range ads {
+		if ads[i].ID != 0 {
+			return fmt.Errorf("ad %d already has the id %d", i, ads[i].ID)
+		}
+		for j := range ads[i].Images {
+			if ads[i].Images[j].ID != 0 {
+				return fmt.Errorf("image %d of ad %d already has the id %d", j, i, ads[i].Images[j].ID)
+			}
+		}
+	}
+	return nil
+}
+
+// clearIDs sets the ids of the ads, and their images' ids and AdIDs, back
+// to zero.
+func clearIDs(ads []Ad) {
+	for i := range ads {
+		a := &ads[i]
+		a.ID = 0
+		for j := range a.Images {
+			a.Images[j].ID, a.Images[j].AdID = 0, 0
+		}
+	}
+}
+
+// newBulkInserter prepares conn for bulk inserts: on MySQL it reads the
+// step between the ids of one INSERT, on SQLite it sets the bulk pragmas,
+// which restore puts back.
+func (db *DB) newBulkInserter(ctx context.Context, conn *sql.Conn) (ins *bulkInserter, restore func(), err error) {
+	ins = &bulkInserter{conn: conn, mysql: db.Dialect == migrations.MySQL, now: db.NowFunc, step: 1}
+	if !ins.mysql {
+		restore, err = bulkSQLitePragmas.apply(ctx, conn)
+		return ins, restore, err
+	}
+	// The ids of one INSERT follow one another by this step.
+	if err := conn.QueryRowContext(ctx, "SELECT @@SESSION.auto_increment_increment").Scan(&ins.step); err != nil {
+		return nil, nil, fmt.Errorf("read auto_increment_increment: %w", err)
+	}
+	return ins, func() {}, nil
 }
 
 // bulkSQLitePragmas are the settings of the SQLite connection InsertAds
@@ -178,26 +201,57 @@ func (b *bulkInserter) maxRows(cols []string) int {
 
 // insertBatch inserts ads and their images in one transaction.
 func (b *bulkInserter) insertBatch(ctx context.Context, ads []Ad) error {
-	var opts *sql.TxOptions
-	if b.mysql {
-		// verify relies on the snapshot of a repeatable read.
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead}
-	}
-	tx, err := b.conn.BeginTx(ctx, opts)
+	tx, err := b.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
 	defer tx.Rollback()
-	if b.mysql {
-		// The transaction's snapshot is taken by its first read, before its
-		// inserts: rows other sessions commit later stay invisible to it.
-		var maxID sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT MAX(id) FROM classifiedad").Scan(&maxID); err != nil {
-			return fmt.Errorf("take a snapshot: %w", err)
-		}
-	}
-	w := bulkWriter{bulkInserter: b, tx: tx, stmts: map[stmtShape]*sql.Stmt{}}
 	now := b.now()
+	stampAds(ads, now)
+	w := bulkWriter{bulkInserter: b, tx: tx, stmts: map[stmtShape]*sql.Stmt{},
+		args: make([]any, 0, min(b.maxRows(adColumns), len(ads))*len(adColumns))}
+	if err := w.insertAds(ctx, ads); err != nil {
+		return err
+	}
+	if err := w.insertImages(ctx, ads, now); err != nil {
+		return err
+	}
+	if err := w.verify(ctx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// begin starts a batch's transaction: on MySQL a repeatable read, whose
+// snapshot it takes at once.
+func (b *bulkInserter) begin(ctx context.Context) (*sql.Tx, error) {
+	if !b.mysql {
+		tx, err := b.conn.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		return tx, nil
+	}
+	// verify relies on the snapshot of a repeatable read.
+	tx, err := b.conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	// The transaction's snapshot is taken by its first read, before its
+	// inserts: rows other sessions commit later stay invisible to it.
+	var maxID sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT MAX(id) FROM classifiedad").Scan(&maxID); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("take a snapshot: %w", err)
+	}
+	return tx, nil
+}
+
+// stampAds sets the Created and Updated left zero to now.
+func stampAds(ads []Ad, now time.Time) {
 	for i := range ads {
 		a := &ads[i]
 		if a.Created.IsZero() {
@@ -207,43 +261,35 @@ func (b *bulkInserter) insertBatch(ctx context.Context, ads []Ad) error {
 			a.Updated = now
 		}
 	}
-	per := b.maxRows(adColumns)
-	args := make([]any, 0, min(per, len(ads))*len(adColumns))
+}
+
+// insertAds inserts the ads, as many a statement as fit, and sets their
+// ids.
+func (w *bulkWriter) insertAds(ctx context.Context, ads []Ad) error {
+	per := w.maxRows(adColumns)
 	for start := 0; start < len(ads); start += per {
 		part := ads[start:min(start+per, len(ads))]
-		args = args[:0]
+		w.args = w.args[:0]
 		for i := range part {
-			args = appendAdValues(args, &part[i])
+			w.args = appendAdValues(w.args, &part[i])
 		}
-		first, err := w.insert(ctx, "classifiedad", adColumns, len(part), args)
+		first, err := w.insert(ctx, "classifiedad", adColumns, len(part), w.args)
 		if err != nil {
 			return err
 		}
 		for i := range part {
-			part[i].ID = first + uint64(i)*b.step
+			part[i].ID = first + uint64(i)*w.step
 		}
 	}
+	return nil
+}
 
-	per = b.maxRows(imageColumns)
+// insertImages inserts the images of the ads (inserted already), as many a
+// statement as fit, and sets their ids and AdIDs; a Created left zero is
+// set to now.
+func (w *bulkWriter) insertImages(ctx context.Context, ads []Ad, now time.Time) error {
+	per := w.maxRows(imageColumns)
 	var images []*Image
-	flush := func() error {
-		if len(images) == 0 {
-			return nil
-		}
-		args = args[:0]
-		for _, img := range images {
-			args = appendImageValues(args, img)
-		}
-		first, err := w.insert(ctx, "classifiedad_images", imageColumns, len(images), args)
-		if err != nil {
-			return err
-		}
-		for i, img := range images {
-			img.ID = first + uint64(i)*b.step
-		}
-		images = images[:0]
-		return nil
-	}
 	for i := range ads {
 		for j := range ads[i].Images {
 			img := &ads[i].Images[j]
@@ -252,20 +298,31 @@ func (b *bulkInserter) insertBatch(ctx context.Context, ads []Ad) error {
 				img.Created = now
 			}
 			if images = append(images, img); len(images) == per {
-				if err := flush(); err != nil {
+				if err := w.insertImageRows(ctx, images); err != nil {
 					return err
 				}
+				images = images[:0]
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	return w.insertImageRows(ctx, images)
+}
+
+// insertImageRows inserts images in one statement, and sets their ids.
+func (w *bulkWriter) insertImageRows(ctx context.Context, images []*Image) error {
+	if len(images) == 0 {
+		return nil
+	}
+	w.args = w.args[:0]
+	for _, img := range images {
+		w.args = appendImageValues(w.args, img)
+	}
+	first, err := w.insert(ctx, "classifiedad_images", imageColumns, len(images), w.args)
+	if err != nil {
 		return err
 	}
-	if err := w.verify(ctx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	for i, img := range images {
+		img.ID = first + uint64(i)*w.step
 	}
 	return nil
 }
@@ -279,6 +336,7 @@ type bulkWriter struct {
 	tx    *sql.Tx
 	stmts map[stmtShape]*sql.Stmt // closed with the transaction
 	runs  []idRun
+	args  []any // the arguments of the statement being built
 }
 
 // stmtShape tells apart the INSERTs of a transaction.
