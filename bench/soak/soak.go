@@ -589,66 +589,75 @@ func (r *run) settle(ctx context.Context) error {
 // check compares every ad with what its last action asked for, and the
 // buckets with the rows.
 func (r *run) check() {
-	problem := func(format string, args ...any) {
-		r.summary.Lost++
-		if len(r.summary.Problems) < 20 {
-			r.summary.Problems = append(r.summary.Problems, fmt.Sprintf(format, args...))
-		}
-	}
 	for id, want := range r.ads {
 		r.summary.Checked++
-		var status string
-		var price string
-		var listed bool
-		err := r.db.QueryRow("SELECT status, price, listed FROM classifiedad WHERE id = ?", id).Scan(&status, &price, &listed)
-		if want.deleted {
-			if !errors.Is(err, sql.ErrNoRows) {
-				problem("ad %d: deleted, but its row is still there (%s)", id, status)
+		r.checkAd(id, want)
+	}
+	r.checkTemporary()
+}
+
+// problem counts a lost ad or object, and keeps the first 20
+// descriptions.
+func (r *run) problem(format string, args ...any) {
+	r.summary.Lost++
+	if len(r.summary.Problems) < 20 {
+		r.summary.Problems = append(r.summary.Problems, fmt.Sprintf(format, args...))
+	}
+}
+
+// checkAd compares an ad's row and photos with what its last action asked
+// for: gone, or published at the price with its photos.
+func (r *run) checkAd(id uint64, want *expected) {
+	var status, price string
+	var listed bool
+	err := r.db.QueryRow("SELECT status, price, listed FROM classifiedad WHERE id = ?", id).Scan(&status, &price, &listed)
+	if want.deleted {
+		if !errors.Is(err, sql.ErrNoRows) {
+			r.problem("ad %d: deleted, but its row is still there (%s)", id, status)
+		}
+		return
+	}
+	if err != nil {
+		r.problem("ad %d: %v", id, err)
+		return
+	}
+	cents := parseDecimal(price)
+	if status != "published" || !listed || cents != want.price {
+		r.problem("ad %d: %s, listed %v, price %d; want published at %d", id, status, listed, cents, want.price)
+		return
+	}
+	r.checkPhotos(id, want.photos)
+}
+
+// checkPhotos checks that an ad has as many ready photos as wanted, each
+// variant in the public bucket.
+func (r *run) checkPhotos(id uint64, want int) {
+	rows, err := r.db.Query("SELECT thumb_key, large_key FROM classifiedad_images WHERE classifiedad_id = ? AND status = 'ready'", id)
+	if err != nil {
+		r.problem("ad %d: images: %v", id, err)
+		return
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var thumb, large string
+		rows.Scan(&thumb, &large)
+		n++
+		for _, k := range []string{thumb, large} {
+			if _, err := os.Stat(filepath.Join(r.data, "buckets", "img", filepath.FromSlash(k))); err != nil {
+				r.problem("ad %d: photo %s missing from the public bucket", id, k)
 			}
-			continue
-		}
-		if err != nil {
-			problem("ad %d: %v", id, err)
-			continue
-		}
-		cents := parseDecimal(price)
-		if status != "published" || !listed || cents != want.price {
-			problem("ad %d: %s, listed %v, price %d; want published at %d", id, status, listed, cents, want.price)
-			continue
-		}
-		rows, err := r.db.Query("SELECT thumb_key, large_key FROM classifiedad_images WHERE classifiedad_id = ? AND status = 'ready'", id)
-		if err != nil {
-			problem("ad %d: images: %v", id, err)
-			continue
-		}
-		n := 0
-		for rows.Next() {
-			var thumb, large string
-			rows.Scan(&thumb, &large)
-			n++
-			for _, k := range []string{thumb, large} {
-				if _, err := os.Stat(filepath.Join(r.data, "buckets", "img", filepath.FromSlash(k))); err != nil {
-					problem("ad %d: photo %s missing from the public bucket", id, k)
-				}
-			}
-		}
-		rows.Close()
-		if n != want.photos {
-			problem("ad %d: %d photos ready, want %d", id, n, want.photos)
 		}
 	}
-	// No temporary object outlives its upload: each left is an upload never
-	// attached to an ad, or a kept form.
-	unused := map[string]bool{}
-	rows, err := r.db.Query("SELECT tmp_key FROM photo_uploads WHERE used_at IS NULL")
-	if err == nil {
-		for rows.Next() {
-			var k string
-			rows.Scan(&k)
-			unused[k] = true
-		}
-		rows.Close()
+	if n != want {
+		r.problem("ad %d: %d photos ready, want %d", id, n, want)
 	}
+}
+
+// checkTemporary checks that no temporary object outlives its upload:
+// each left is an upload never attached to an ad, or a kept form.
+func (r *run) checkTemporary() {
+	unused := r.unusedUploads()
 	tmp := filepath.Join(r.data, "buckets", "tmp")
 	filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -662,10 +671,27 @@ func (r *run) check() {
 			return nil
 		}
 		if !unused[filepath.ToSlash(rel)] {
-			problem("temporary object %s left behind", rel)
+			r.problem("temporary object %s left behind", rel)
 		}
 		return nil
 	})
+}
+
+// unusedUploads returns the temporary keys of the uploads never attached
+// to an ad.
+func (r *run) unusedUploads() map[string]bool {
+	unused := map[string]bool{}
+	rows, err := r.db.Query("SELECT tmp_key FROM photo_uploads WHERE used_at IS NULL")
+	if err != nil {
+		return unused
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		unused[k] = true
+	}
+	return unused
 }
 
 func parseDecimal(s string) int64 {
