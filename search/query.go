@@ -202,7 +202,7 @@ func (ix *Index) pass(fs []filter, t *tallies, slots []uint32) (total int, _ []u
 	}
 	d := driversOf(fs)
 	// The passing slots are kept for the page when they may be few.
-	p := passer{fs: fs, t: t, slots: slots, collect: fs[0].n <= maxCollected || !t.on}
+	p := passer{fs: fs, slots: slots, collect: fs[0].n <= maxCollected || !t.on}
 	// Reading ad by ad pays while the ads read are a small part of the
 	// index; past that, bitmap intersections of whole sets do better.
 	large := ix.slots.n / 8
@@ -212,14 +212,14 @@ func (ix *Index) pass(fs []filter, t *tallies, slots []uint32) (total int, _ []u
 		return fs[0].n, nil, false
 	case !t.on:
 		// No facets: the result lies within the smallest filter.
-		p.drive(&fs[0], nil)
+		p.drive(&fs[0], nil, t)
 	case d.otherDrives(large):
 		// Every ad that counts passes the filters no facet leaves out.
-		p.drive(d.other, nil)
+		p.drive(d.other, nil, t)
 	case d.pairDrives(large):
 		// An ad that counts passes one of the two smallest facet filters.
-		p.drive(d.smallest, nil)
-		p.drive(d.second, d.smallest)
+		p.drive(d.smallest, nil, t)
+		p.drive(d.second, d.smallest, t)
 	case d.groups >= 2 || d.other != nil:
 		return ix.intersect(fs, t)
 	default:
@@ -278,10 +278,10 @@ func (d *drivers) pairDrives(large int) bool {
 
 // passer reads ads during a pass: it tests each on every filter, counts
 // those that pass, keeps their slots, and tallies each in the facets it
-// counts in.
+// counts in. (The tallies are passed along rather than kept, which would
+// move them to the heap.)
 type passer struct {
 	fs      []filter
-	t       *tallies
 	collect bool // keep the passing slots
 
 	total  int
@@ -290,14 +290,15 @@ type passer struct {
 	failed [groupOther][]uint32 // a run's slots that fail only group g's filters
 }
 
-// drive visits the ads of the driver but those of skip (visited already).
-func (p *passer) drive(driver, skip *filter) {
-	driver.each(func(run []uint32) { p.visit(run, driver, skip) })
+// drive visits the ads of the driver but those of skip (visited already),
+// tallying them in t.
+func (p *passer) drive(driver, skip *filter, t *tallies) {
+	driver.each(func(run []uint32) { p.visit(run, driver, skip, t) })
 }
 
 // visit tests a run of the driver's ads, skipping those of skip, and
 // counts them.
-func (p *passer) visit(run []uint32, driver, skip *filter) {
+func (p *passer) visit(run []uint32, driver, skip *filter, t *tallies) {
 	fs := p.fs
 	p.passed = p.passed[:0]
 	for g := range p.failed {
@@ -325,19 +326,19 @@ func (p *passer) visit(run []uint32, driver, skip *filter) {
 			p.failed[fail] = append(p.failed[fail], slot)
 		}
 	}
-	p.count()
+	p.count(t)
 }
 
 // count adds the run's passing slots to the result, and tallies them and
-// the slots that fail one facet's filters.
-func (p *passer) count() {
+// the slots that fail one facet's filters in t.
+func (p *passer) count(t *tallies) {
 	p.total += len(p.passed)
 	if p.collect {
 		p.slots = append(p.slots, p.passed...)
 	}
-	p.t.add(p.passed, allFacets, 1)
+	t.add(p.passed, allFacets, 1)
 	for g := range p.failed {
-		p.t.add(p.failed[g], 1<<g, 1)
+		t.add(p.failed[g], 1<<g, 1)
 	}
 }
 
