@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"log"
 	"net/http"
 	"os"
 	"os/exec"
@@ -54,7 +55,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.WindowSize(1280, 1000),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(chromedpErrorf))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
 		chromedp.Cancel(ctx) // closes the browser and waits for it
@@ -73,6 +74,16 @@ func newBrowser(t *testing.T) context.Context {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	return ctx
+}
+
+// chromedpErrorf logs chromedp's errors but for the events of this
+// Chromium that its protocol package does not know ("unhandled node event
+// *dom.EventTopLayerElem"): nothing the tests use.
+func chromedpErrorf(format string, args ...any) {
+	if strings.HasPrefix(format, "unhandled ") {
+		return
+	}
+	log.Printf("ERROR: "+format, args...)
 }
 
 // browse runs chromedp actions, failing the test with the step's name.

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"motando/models"
+	"motando/models/modelstest"
 )
 
 var (
@@ -48,7 +51,14 @@ func motandoBinary(t *testing.T) string {
 	return binPath
 }
 
+// TestMain runs the tests logging warnings and errors only, in this process
+// (the commands a test runs in it included) and in the motando processes
+// the tests start; MOTANDO_TEST_LOG=debug shows every line.
 func TestMain(m *testing.M) {
+	modelstest.QuietLogs()
+	if os.Getenv("MOTANDO_LOG_LEVEL") == "" {
+		os.Setenv("MOTANDO_LOG_LEVEL", envValue(modelstest.ProcessEnv(), "MOTANDO_LOG_LEVEL"))
+	}
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
@@ -65,17 +75,39 @@ type process struct {
 
 // startMotando runs the binary in dir with the environment (on top of a
 // clean one) and arguments.
+//
+// The process logs at the tests' level (warnings and errors, unless
+// MOTANDO_TEST_LOG says otherwise), to the test's output. A test that sets
+// MOTANDO_LOG_LEVEL itself wants the lines for the process (its OCI
+// Logging, say), not for the output: its log is dropped. What a command
+// (seed, migrate…) prints — its progress — is shown when it fails, or
+// always at the info level and below.
 func startMotando(t *testing.T, dir string, env []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(motandoBinary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, modelstest.ProcessEnv()...)
+	cmd.Env = append(cmd.Env, env...)
+	if envValue(env, "MOTANDO_LOG_LEVEL") == "" {
+		cmd.Stdout = os.Stderr
+	}
 	cmd.Stderr = os.Stderr
+	var output *bytes.Buffer
+	if len(args) > 0 && args[0] != "serve" && !strings.HasPrefix(args[0], "-") && modelstest.LogLevel() > slog.LevelInfo {
+		output = &bytes.Buffer{}
+		cmd.Stdout, cmd.Stderr = output, output
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	p := &process{t: t, cmd: cmd, done: make(chan error, 1)}
-	go func() { p.done <- cmd.Wait() }()
+	go func() {
+		err := cmd.Wait()
+		if err != nil && output != nil {
+			fmt.Fprintf(os.Stderr, "motando %s: %v\n%s", strings.Join(args, " "), err, output)
+		}
+		p.done <- err
+	}()
 	t.Cleanup(func() { p.cmd.Process.Kill() })
 	return p
 }

@@ -92,6 +92,7 @@ func TestStalledOCILoggingKeepsRequestsMoving(t *testing.T) {
 	site := startMotando(t, t.TempDir(), []string{
 		"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=" + opsAddr, "WEBAPP_OCI_LOG_ID=ocid1.log.oc1.test.webapp", "OCI_CONFIG_FILE=" + srv.ConfigFile(t, "DEFAULT"),
 		"OCI_REGION_ID=" + srv.Region, "MOTANDO_OCI_LOGGING_ENDPOINT=" + srv.URL, "MOTANDO_OCI_LOG_BUFFER=20",
+		"MOTANDO_LOG_LEVEL=info", // each request is a line for the stalled service
 	})
 	defer site.stop()
 	base := "http://" + addr

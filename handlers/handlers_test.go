@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -23,12 +22,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
+	"motando/models/modelstest"
 	"motando/ratelimit"
 	"motando/search"
 	"motando/session"
 	"motando/storage"
 	"motando/worker"
 )
+
+// TestMain runs the tests logging warnings and errors only
+// (MOTANDO_TEST_LOG=debug shows every line).
+func TestMain(m *testing.M) { modelstest.Main(m) }
 
 // newTestApp builds the web application over db; opts adjust its Config.
 func newTestApp(t testing.TB, db *models.DB, opts ...func(*Config)) *fiber.App {
@@ -274,12 +278,11 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
-// captureLogs sends every log line of the test, at every level, to the
-// returned buffer.
+// captureLogs sends every log line of the test, at every level (the
+// package's tests otherwise log warnings and errors only), to the returned
+// buffer.
 func captureLogs(t *testing.T) *logBuffer {
 	l := &logBuffer{}
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	t.Cleanup(func() { slog.SetDefault(old) })
+	modelstest.CaptureLogs(t, l)
 	return l
 }
