@@ -52,6 +52,7 @@ type photoGrid struct {
 // is filled: the seller signs in again and is back on the same form, every
 // value and both photos kept in order, and publishes.
 func TestBrowserAdForm(t *testing.T) {
+	t.Parallel()
 	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)

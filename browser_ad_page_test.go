@@ -93,6 +93,7 @@ func seedAdPage(t *testing.T, dir string, env []string) adPageFixture {
 // axe-core finds nothing wrong with the lightbox open. A photo opened on
 // its own shows in Chromium's image viewer as it was meant to.
 func TestBrowserAdPage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}

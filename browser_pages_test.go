@@ -393,6 +393,7 @@ func sitePages(f pageFixture) []sitePage {
 // A/AA or best-practice violation, and the console shows no CSP refusal
 // nor script error.
 func TestBrowserEveryPage(t *testing.T) {
+	t.Parallel()
 	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)

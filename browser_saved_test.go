@@ -27,6 +27,7 @@ import (
 //   - the seller lowers the price of the saved ad: the buyer gets an e-mail
 //     and the ad and the favourites say "Preço reduzido em R$ …".
 func TestBrowserSavedAndAlerts(t *testing.T) {
+	t.Parallel()
 	sink := startSMTPSink(t)
 	host, port, _ := strings.Cut(sink.Addr, ":")
 	dir := t.TempDir()

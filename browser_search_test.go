@@ -51,6 +51,7 @@ func pick(selector, value string) chromedp.Action {
 // brings the results into view; on a phone the results come first and the
 // filters open in a drawer with a live count.
 func TestBrowserSearchFollowsTheAddress(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}
@@ -188,6 +189,7 @@ func TestBrowserSearchFollowsTheAddress(t *testing.T) {
 // The home page on a phone costs little before the person scrolls: at most
 // 150 KB over the wire, compressed, everything it loads counted.
 func TestBrowserHomeIsLightOnAPhone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}

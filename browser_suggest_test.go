@@ -71,6 +71,7 @@ func navigating(a chromedp.Action) chromedp.Action {
 // ads), Escape closes them and Enter then searches the text; a tap opens
 // one too.
 func TestBrowserSuggestions(t *testing.T) {
+	t.Parallel()
 	axeJS := loadAxe(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)

@@ -124,6 +124,7 @@ func scenePhoto(t *testing.T, w, h int) []byte {
 // sees "Publicando…" turn into "Publicado" without reloading; the public ad
 // shows the photos in the chosen order, upright, with no EXIF.
 func TestBrowserPostAnAd(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)
@@ -255,6 +256,7 @@ const cardIDs = `[...document.querySelectorAll("#resultados .card a")].map(a => 
 // previous results again; without JavaScript the same search returns the
 // same ads.
 func TestBrowserSearch(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)
@@ -324,6 +326,7 @@ func TestBrowserSearch(t *testing.T) {
 // opens the conversation and replies in place; the buyer's e-mail carries
 // the reply and the private link.
 func TestBrowserSellerReplies(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	dir := t.TempDir()
 	addr := freeAddr(t)

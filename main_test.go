@@ -54,6 +54,10 @@ func motandoBinary(t *testing.T) string {
 // TestMain runs the tests logging warnings and errors only, in this process
 // (the commands a test runs in it included) and in the motando processes
 // the tests start; MOTANDO_TEST_LOG=debug shows every line.
+//
+// The tests that start motando processes run in parallel with each other
+// (t.Parallel): each has its own data folder, addresses and browser. Those
+// that change the environment (t.Setenv) run first, on their own.
 func TestMain(m *testing.M) {
 	modelstest.QuietLogs()
 	if os.Getenv("MOTANDO_LOG_LEVEL") == "" {
@@ -137,6 +141,7 @@ func (p *process) kill() {
 // nothing configured: it must serve the home page, stop cleanly on SIGTERM
 // and find its data again on the next start.
 func TestFreshStartServesAndKeepsData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	env := []string{"MOTANDO_ADDR=" + addr}
@@ -166,13 +171,30 @@ func TestFreshStartServesAndKeepsData(t *testing.T) {
 	p.stop()
 }
 
+// Addresses freeAddr has handed out: tests running in parallel must not
+// get the same one.
+var (
+	addrsMu    sync.Mutex
+	addrsTaken = map[string]bool{}
+)
+
+// freeAddr is a local address nothing listens on, for a process to come.
 func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		addrsMu.Lock()
+		taken := addrsTaken[addr]
+		addrsTaken[addr] = true
+		addrsMu.Unlock()
+		if !taken {
+			return addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func waitForPage(t *testing.T, url string) string {

@@ -86,6 +86,7 @@ func metricValue(t *testing.T, metrics, series string) float64 {
 // With OCI Logging stalled, the site answers every request while not one
 // log line has been accepted, and the dropped lines are counted.
 func TestStalledOCILoggingKeepsRequestsMoving(t *testing.T) {
+	t.Parallel()
 	srv := ocitest.New(t)
 	srv.Delay(time.Hour)
 	addr, opsAddr := freeAddr(t), freeAddr(t)
@@ -118,6 +119,7 @@ func TestStalledOCILoggingKeepsRequestsMoving(t *testing.T) {
 // publish latency, pool, Go runtime and process series after a few requests
 // and a published ad; the public listener does not serve it.
 func TestMetricsAfterTrafficAndAPublishedAd(t *testing.T) {
+	t.Parallel()
 	addr, opsAddr := freeAddr(t), freeAddr(t)
 	site := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=" + opsAddr})
 	defer site.stop()
@@ -199,6 +201,7 @@ func TestMetricsAfterTrafficAndAPublishedAd(t *testing.T) {
 // With MOTANDO_OPS_ADDR=off nothing listens for /metrics; an address that
 // was set and is taken stops the program.
 func TestOpsListenerOffAndTaken(t *testing.T) {
+	t.Parallel()
 	addr, opsAddr := freeAddr(t), freeAddr(t)
 	site := startMotando(t, t.TempDir(), []string{"MOTANDO_ADDR=" + addr, "MOTANDO_OPS_ADDR=off"})
 	waitForPage(t, "http://"+addr+"/healthz")
@@ -228,6 +231,7 @@ func TestOpsListenerOffAndTaken(t *testing.T) {
 // /metrics and the detailed /readyz (its queue included) on
 // MOTANDO_OPS_ADDR.
 func TestWorkerOpsListener(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	opsAddr := freeAddr(t)
 	w := startMotando(t, s.dir, s.env(s.redis, "MOTANDO_OPS_ADDR="+opsAddr), "-role=worker")

@@ -135,6 +135,7 @@ func photoJPEG(t *testing.T, w, h int) []byte {
 // takes the job over once the visibility timeout passes, and the ad ends
 // published once, with no duplicate object or row.
 func TestWorkerKilledMidJobPublishesOnce(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	web := startMotando(t, s.dir, s.env(s.redis), "-role=web")
 	waitForPage(t, "http://"+envValue(web.cmd.Env, "MOTANDO_ADDR")+"/readyz")
@@ -185,6 +186,7 @@ func TestWorkerKilledMidJobPublishesOnce(t *testing.T) {
 // Redis is down when the ad is submitted: the enqueue fails, the ad stays
 // new, and the reconciler enqueues it once Redis is back.
 func TestAdSubmittedWhileRedisIsDownIsPublishedAfterItReturns(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	proxy := modelstest.NewTCPProxy(t, s.redis)
 	proxy.Cut()

@@ -20,6 +20,7 @@ import (
 // within a second, through the change feed; a change whose message is lost
 // arrives through the catch-up.
 func TestSearchFollowsChangesAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	webs := []*process{startMotando(t, s.dir, s.env(s.redis), "-role=web"), startMotando(t, s.dir, s.env(s.redis), "-role=web")}
 	var addrs []string
