@@ -55,9 +55,22 @@ var (
 
 var envName = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
 
+// readsVariable reports whether a call's function is one of config.go's
+// ways of reading a variable: env, getenv, intVar, durationVar, or the
+// environment's get and raw methods.
+func readsVariable(fun ast.Expr) bool {
+	switch fn := fun.(type) {
+	case *ast.Ident:
+		return slices.Contains([]string{"env", "getenv", "intVar", "durationVar"}, fn.Name)
+	case *ast.SelectorExpr:
+		return slices.Contains([]string{"get", "raw"}, fn.Sel.Name)
+	}
+	return false
+}
+
 // binaryVars returns the environment variables the binary reads: every
 // variable-shaped string literal of config.go. It also checks that the ones
-// passed to env, getenv, intVar and durationVar are among them, so that a new
+// passed to env, getenv, intVar, durationVar, get and raw are among them, so that a new
 // way of reading a variable cannot go unseen.
 func binaryVars(t *testing.T) map[string]bool {
 	t.Helper()
@@ -74,8 +87,7 @@ func binaryVars(t *testing.T) map[string]bool {
 				literals[s] = true
 			}
 		case *ast.CallExpr:
-			fn, ok := n.Fun.(*ast.Ident)
-			if !ok || !slices.Contains([]string{"env", "getenv", "intVar", "durationVar"}, fn.Name) {
+			if !readsVariable(n.Fun) {
 				return true
 			}
 			for _, a := range n.Args {
