@@ -56,6 +56,10 @@ Commands:
              --bulk inserts N published ads straight into the database
   wipe [--yes]
              remove the demo accounts and everything they own
+  import-django --from DSN [--workers N] [--private-photo-hosts]
+             bring a running original (Django) Motando over: accounts,
+             ads with their photos (through the worker), chats; run again
+             to import only what is new
 
 Configuration comes from the environment; see README.md.
 `
@@ -88,7 +92,7 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	level := cfg.LogLevel
-	if cmd == "seed" || cmd == "wipe" {
+	if cmd == "seed" || cmd == "wipe" || cmd == "import-django" {
 		level = slog.LevelWarn // their own progress is the output
 	}
 	shipper, err := setupLogging(cfg, level)
@@ -108,26 +112,29 @@ func run(args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	switch cmd {
-	case "serve":
-		err = serve(ctx, cfg)
-	case "migrate":
-		err = migrate(ctx, cfg)
-	case "createadmin":
-		err = createAdmin(ctx, cfg, rest)
-	case "seed":
-		err = seed(ctx, cfg, rest, stderr)
-	case "wipe":
-		err = wipe(ctx, cfg, rest, os.Stdin, stderr)
-	default:
+	command, ok := commands[cmd]
+	if !ok {
 		fmt.Fprintf(stderr, "motando: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
+	err = command(ctx, cfg, rest, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "motando: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// commands are the commands that take the configuration, by name.
+var commands = map[string]func(ctx context.Context, cfg *config, args []string, out io.Writer) error{
+	"serve":         func(ctx context.Context, cfg *config, _ []string, _ io.Writer) error { return serve(ctx, cfg) },
+	"migrate":       func(ctx context.Context, cfg *config, _ []string, _ io.Writer) error { return migrate(ctx, cfg) },
+	"createadmin":   func(ctx context.Context, cfg *config, args []string, _ io.Writer) error { return createAdmin(ctx, cfg, args) },
+	"seed":          seed,
+	"import-django": importDjango,
+	"wipe": func(ctx context.Context, cfg *config, args []string, out io.Writer) error {
+		return wipe(ctx, cfg, args, os.Stdin, out)
+	},
 }
 
 // logShipper is the OCI Logging handler, when one is configured (for the
@@ -408,6 +415,14 @@ func seed(ctx context.Context, cfg *config, args []string, out io.Writer) error 
 		svc.db.AdsChanged(ctx)
 		return nil
 	}
+	return withWorker(ctx, cfg, svc, func() error {
+		return seeder.Seed(ctx, demo.SeedOptions{Ads: *ads, Seed: *seedValue})
+	})
+}
+
+// withWorker runs fn with a worker of this process's own on the queue, so
+// that the ads fn submits are published even when no other worker runs.
+func withWorker(ctx context.Context, cfg *config, svc *services, fn func() error) error {
 	secret, err := cfg.secret()
 	if err != nil {
 		return err
@@ -416,7 +431,7 @@ func seed(ctx context.Context, cfg *config, args []string, out io.Writer) error 
 	runner, _ := newWorker(cfg, svc, secret)
 	done := make(chan struct{})
 	go func() { runner.Run(workCtx); close(done) }()
-	err = seeder.Seed(ctx, demo.SeedOptions{Ads: *ads, Seed: *seedValue})
+	err = fn()
 	stopWork()
 	<-done
 	return err

@@ -60,7 +60,11 @@ func Target(kind string, id uint64) string { return fmt.Sprintf("%s:%d", kind, i
 
 // audit writes an admin action with tx, the transaction of the change.
 func audit(tx *gorm.DB, actorID uint64, action, target, detail string) error {
-	e := AuditEntry{ActorID: &actorID, Action: action, Target: truncate(target, 100), Detail: truncate(detail, 1000)}
+	var actor *uint64 // nil: an operator's command, not a person on the site
+	if actorID != 0 {
+		actor = &actorID
+	}
+	e := AuditEntry{ActorID: actor, Action: action, Target: truncate(target, 100), Detail: truncate(detail, 1000)}
 	if err := tx.Create(&e).Error; err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

@@ -138,18 +138,28 @@ func sameName(tx *gorm.DB, level CatalogLevel, parent uint32, name string, skip 
 	if err != nil {
 		return catalogRow{}, false, err
 	}
-	key := foldKey(name)
+	key := NameKey(name)
 	for _, r := range rows {
-		if r.ID != skip && foldKey(r.Name) == key {
+		if r.ID != skip && NameKey(r.Name) == key {
 			return r, true, nil
 		}
 	}
 	return catalogRow{}, false, nil
 }
 
-// foldKey is how names are compared: lower case, without accents, spaces
+// CatalogItemNamed finds the brand, the model of the brand parentID or the
+// version of the model parentID with the name, compared as NameKey does.
+func (db *DB) CatalogItemNamed(ctx context.Context, level CatalogLevel, parentID uint32, name string) (uint32, bool, error) {
+	r, found, err := sameName(db.WithContext(ctx), level, parentID, name, 0)
+	if err != nil {
+		return 0, false, fmt.Errorf("find %s %q: %w", levels[level].target, name, err)
+	}
+	return r.ID, found, nil
+}
+
+// NameKey is how names are compared: lower case, without accents, spaces
 // squeezed ("São  Paulo" and "sao paulo" are one name).
-func foldKey(s string) string {
+func NameKey(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		if !unicode.Is(unicode.Mn, r) {

@@ -85,9 +85,13 @@ func HashPassword(ctx context.Context, password string) (string, error) {
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
-// CheckPassword tells whether password matches the PHC-encoded hash, in
-// constant time.
+// CheckPassword tells whether password matches the hash, in constant time:
+// an argon2id hash in PHC format, or a Django PBKDF2 hash of an imported
+// account.
 func CheckPassword(ctx context.Context, hash, password string) (bool, error) {
+	if strings.HasPrefix(hash, djangoPrefix) {
+		return checkDjangoPassword(ctx, hash, password)
+	}
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, nil

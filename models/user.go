@@ -15,7 +15,7 @@ type User struct {
 	ID            uint64 `gorm:"primaryKey"`
 	Email         string
 	Fullname      string
-	Password      string // argon2id hash in PHC format
+	Password      string // argon2id hash in PHC format (or an imported account's Django hash until its first sign-in)
 	IsAdmin       bool
 	IsDemo        bool
 	BlockedAt     *time.Time
@@ -132,7 +132,17 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, 
 	}
 	now := db.NowFunc()
 	u.LastLogin = &now
-	if err := db.WithContext(ctx).Model(u).UpdateColumn("last_login", now).Error; err != nil {
+	cols := map[string]any{"last_login": now}
+	if NeedsRehash(u.Password) {
+		// An imported account's Django hash, checked once: replaced now
+		// that the password is known.
+		hash, err := HashPassword(ctx, password)
+		if err != nil {
+			return nil, err
+		}
+		u.Password, cols["password"] = hash, hash
+	}
+	if err := db.WithContext(ctx).Model(u).UpdateColumns(cols).Error; err != nil {
 		return nil, fmt.Errorf("record sign-in: %w", err)
 	}
 	return u, nil

@@ -1,0 +1,239 @@
+package djangoimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/alitto/pond/v2"
+
+	"motando/models"
+	"motando/worker"
+)
+
+// sellerInfo is what an account's ads take from it: its place.
+type sellerInfo struct {
+	place place
+	ok    bool
+}
+
+// importAds brings over the ads not imported yet, Workers at a time: each
+// ad's photos are downloaded into the temporary bucket, then the ad and
+// its photo rows are stored in one transaction and its job queued, as the
+// ad form does. Ads deleted on the original, or whose seller was not
+// imported, are skipped.
+func (im *Importer) importAds(ctx context.Context) error {
+	done, err := im.DB.ImportedRows(ctx, "classifiedad")
+	if err != nil {
+		return err
+	}
+	pool := pond.NewPool(im.Workers, pond.WithContext(ctx), pond.WithQueueSize(im.Workers))
+	defer pool.StopAndWait()
+	group := pool.NewGroup()
+	var mu sync.Mutex
+	tally := im.sum.tally(kindAds)
+	err = eachBatch(ctx, im, "classifiedad", "anúncios", im.src.ads, func(a *srcAd) uint64 { return a.ID },
+		func(ctx context.Context, sa *srcAd) error {
+			if _, ok := done[sa.ID]; ok {
+				tally.skip("importado numa execução anterior", fmt.Sprintf("anúncio %d", sa.ID))
+				return nil
+			}
+			a := *sa
+			group.SubmitErr(func() error {
+				id, err := im.importAd(group.Context(), &a)
+				if err != nil || id == 0 {
+					return err
+				}
+				mu.Lock()
+				im.queued = append(im.queued, id)
+				mu.Unlock()
+				return nil
+			})
+			return nil
+		})
+	if werr := group.Wait(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// Statuses of the original and what becomes of an ad in each. The original
+// wrote "published" (its choices list says "publised") and compared
+// without case.
+var statusPlan = map[string]string{
+	"new":       models.StatusNew,
+	"published": models.StatusPublished,
+	"publised":  models.StatusPublished,
+	"update":    models.StatusPublished,
+}
+
+// skipReasons are the statuses whose ads are not imported.
+var skipReasons = map[string]string{
+	"delete":   "excluído no site anterior",
+	"expired":  "expirado no site anterior",
+	"inactive": "inativo no site anterior",
+}
+
+// importAd imports one ad and returns its id here when its job is queued
+// (0 when it was skipped, or stored as failed for want of photos).
+func (im *Importer) importAd(ctx context.Context, sa *srcAd) (uint64, error) {
+	tally := im.sum.tally(kindAds)
+	example := fmt.Sprintf("anúncio %d", sa.ID)
+	status := strings.ToLower(strings.TrimSpace(sa.Status))
+	if reason, ok := skipReasons[status]; ok {
+		tally.skip(reason, example)
+		return 0, nil
+	}
+	ad, problem, err := im.ad(ctx, sa)
+	if err != nil {
+		return 0, err
+	}
+	if problem != "" {
+		tally.fail(problem, example)
+		return 0, nil
+	}
+	keys, err := im.fetchPhotos(ctx, sa)
+	if err != nil {
+		return 0, err
+	}
+	if len(keys) == 0 {
+		ad.Status = models.StatusFailed
+		ad.StatusReason = "As fotos do site anterior não puderam ser copiadas. Edite o anúncio, adicione fotos e tente de novo."
+	}
+	if err := im.DB.ImportAd(ctx, sa.ID, ad, keys); err != nil {
+		return 0, err
+	}
+	tally.add(1)
+	if ad.Status != models.StatusNew {
+		return 0, nil
+	}
+	if err := im.Queue.Enqueue(ctx, worker.Job{Kind: worker.KindAd, ID: ad.ID}); err != nil {
+		// Stored and pending: the janitor queues it again within minutes.
+		return ad.ID, fmt.Errorf("queue imported ad %d: %w", ad.ID, err)
+	}
+	return ad.ID, nil
+}
+
+// ad converts an ad of the original, or says why it cannot be imported.
+func (im *Importer) ad(ctx context.Context, sa *srcAd) (*models.Ad, string, error) {
+	status, ok := statusPlan[strings.ToLower(strings.TrimSpace(sa.Status))]
+	if !ok {
+		return nil, "situação desconhecida: " + sa.Status, nil
+	}
+	userID, ok := im.users[sa.UserID]
+	if !ok {
+		return nil, "a conta do vendedor não foi importada", nil
+	}
+	modelID, ok := im.catalog.models[sa.ModelID]
+	if !ok {
+		return nil, "o modelo não está no catálogo", nil
+	}
+	seller, err := im.seller(ctx, userID)
+	if err != nil || !seller.ok {
+		return nil, "o vendedor não tem estado e cidade no perfil", err
+	}
+	ad := im.adFields(sa)
+	ad.UserID, ad.ModelID, ad.BrandID = userID, modelID, im.catalog.brandOf(modelID)
+	ad.StateID, ad.CityID = seller.place.State, seller.place.City
+	if v, ok := im.catalog.versions[uint64(sa.VersionID.Int64)]; ok && sa.VersionID.Valid && im.catalog.modelOf(v) == modelID {
+		ad.VersionID = &v
+	}
+	ad.Status = models.StatusNew
+	if status == models.StatusPublished {
+		// Published there: it keeps its date, and is not news to the
+		// saved searches' alerts.
+		ad.PublishedAt = &sa.Created
+	}
+	ad.SearchText = im.searchText(ad)
+	return ad, "", nil
+}
+
+// adFields copies the ad's own fields, each checked against the site's
+// choices and sizes.
+func (im *Importer) adFields(sa *srcAd) *models.Ad {
+	ad := &models.Ad{
+		Type: choice(models.AdTypes, sa.Type), Origin: choice(models.AdOrigins, sa.Origin), Color: choice(models.AdColors, sa.Color),
+		BrakeSystem: choice(models.AdBrakes, sa.Brakes), IgnitionSystem: choice(models.AdIgnitions, sa.Ignition),
+		Refrigeration:   choice(models.AdRefrigeration, sa.Cooling),
+		FabricationYear: sa.Fabrication, ModelYear: sa.ModelYear, LicensePlate: cut(strings.ToUpper(strings.TrimSpace(sa.Plate)), 20),
+		Mileage: int(sa.Mileage.Int64), IsNew: sa.IsNew, Price: sa.Price, TopOffer: sa.TopOffer,
+		SalesPhrase: cut(strings.Join(strings.Fields(sa.Phrase), " "), 500), Description: plainText(sa.Description),
+		OptionalAlarm: sa.Alarm, OptionalChest: sa.Chest, OptionalComputer: sa.Computer, OptionalGPS: sa.GPS,
+		AcceptNewOffer: sa.NewOffer, AcceptExchange: sa.Exchange, Created: sa.Created, Updated: sa.Updated,
+	}
+	if sa.DocOK.Valid {
+		ad.DocOK = &sa.DocOK.Bool
+	}
+	if sa.TrackReady.Valid {
+		ad.TrackReady = &sa.TrackReady.Bool
+	}
+	return ad
+}
+
+// choice is value when it is one of the choices, "" otherwise.
+func choice(choices []models.Choice, value string) string {
+	if models.ChoiceLabel(choices, value) == "" {
+		return ""
+	}
+	return value
+}
+
+// searchText is the ad's words for free text, from the names here.
+func (im *Importer) searchText(ad *models.Ad) string {
+	brand, _ := im.catalog.Brand(ad.BrandID)
+	model, _ := im.catalog.Model(ad.ModelID)
+	var version string
+	if ad.VersionID != nil {
+		v, _ := im.catalog.Version(*ad.VersionID)
+		version = v.Name
+	}
+	return models.SearchText(brand.Name, model.Name, version, im.cityName(ad.CityID), ad.SalesPhrase)
+}
+
+// seller returns what an account's ads take from it, read once.
+func (im *Importer) seller(ctx context.Context, userID uint64) (sellerInfo, error) {
+	im.sellerMu.Lock()
+	defer im.sellerMu.Unlock()
+	if s, ok := im.sellers[userID]; ok {
+		return s, nil
+	}
+	p, err := im.DB.ProfileOf(ctx, userID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return sellerInfo{}, err
+	}
+	var s sellerInfo
+	if p != nil && p.StateID != nil && p.CityID != nil {
+		s = sellerInfo{place: place{State: *p.StateID, City: *p.CityID}, ok: true}
+	}
+	im.sellers[userID] = s
+	return s, nil
+}
+
+// fetchPhotos brings the ad's photos (at most models.MaxPhotos) into the
+// temporary bucket, in the original's order, and returns their keys. A
+// photo that cannot be used is counted with its reason and left out.
+func (im *Importer) fetchPhotos(ctx context.Context, sa *srcAd) ([]string, error) {
+	tally := im.sum.tally(kindPhotos)
+	var keys []string
+	for i, p := range sa.Photos {
+		example := fmt.Sprintf("foto %d do anúncio %d", p.ID, sa.ID)
+		if i >= models.MaxPhotos {
+			tally.skip(fmt.Sprintf("além das %d fotos de um anúncio", models.MaxPhotos), example)
+			continue
+		}
+		key, err := im.fetchPhoto(ctx, p.URL)
+		var problem photoProblem
+		if errors.As(err, &problem) {
+			tally.fail(string(problem), example)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+		tally.add(1)
+	}
+	return keys, nil
+}
