@@ -69,6 +69,10 @@ var statusPlan = map[string]string{
 	"update":    models.StatusPublished,
 }
 
+// errSellerNotImported is why the ads of an account left out (its e-mail
+// has an account here) are left out too.
+const errSellerNotImported = "a conta do vendedor não foi importada"
+
 // skipReasons are the statuses whose ads are not imported.
 var skipReasons = map[string]string{
 	"delete":   "excluído no site anterior",
@@ -89,6 +93,10 @@ func (im *Importer) importAd(ctx context.Context, sa *srcAd) (uint64, error) {
 	ad, problem, err := im.ad(ctx, sa)
 	if err != nil {
 		return 0, err
+	}
+	if problem == errSellerNotImported {
+		tally.skip(problem, example)
+		return 0, nil
 	}
 	if problem != "" {
 		tally.fail(problem, example)
@@ -124,7 +132,7 @@ func (im *Importer) ad(ctx context.Context, sa *srcAd) (*models.Ad, string, erro
 	}
 	userID, ok := im.users[sa.UserID]
 	if !ok {
-		return nil, "a conta do vendedor não foi importada", nil
+		return nil, errSellerNotImported, nil
 	}
 	modelID, ok := im.catalog.models[sa.ModelID]
 	if !ok {

@@ -48,7 +48,7 @@ func (im *Importer) mapPlaces(ctx context.Context) (map[uint64]place, error) {
 		}
 		if id, ok := cityNamed(ours.Cities(st.ID), c.Name); ok {
 			out[c.ID] = place{State: st.ID, City: id}
-			tally.add(1)
+			tally.match()
 			continue
 		}
 		tally.fail("cidade fora da lista de municípios do "+st.Acronym, c.Name)

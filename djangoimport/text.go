@@ -10,8 +10,8 @@ import (
 // maxDescription is the longest description the ad form accepts.
 const maxDescription = 4000
 
-// blockTags end a line of text: paragraphs, line breaks, list items.
-var blockTags = map[string]bool{"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true,
+// blockTags start and end a line of text: paragraphs, list items, headings.
+var blockTags = map[string]bool{"p": true, "div": true, "li": true, "ul": true, "ol": true,
 	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "tr": true, "blockquote": true}
 
 // skippedTags hold no text a reader would see.
@@ -45,7 +45,7 @@ func plainText(s string) string {
 			if skippedTags[string(name)] && skip > 0 {
 				skip--
 			} else if blockTags[string(name)] {
-				b.WriteString("\n")
+				lineBreak(&b)
 			}
 		}
 	}
@@ -59,12 +59,23 @@ func tagStart(b *strings.Builder, z *html.Tokenizer, skip int) int {
 	case skippedTags[tag]:
 		return 1
 	case skip > 0:
-	case tag == "li":
-		b.WriteString("\n• ")
-	case blockTags[tag]:
+	case tag == "br":
 		b.WriteString("\n")
+	case tag == "li":
+		lineBreak(b)
+		b.WriteString("• ")
+	case blockTags[tag]:
+		lineBreak(b)
 	}
 	return 0
+}
+
+// lineBreak starts a new line unless the text is at the start of one
+// already (blocks next to each other make one break, not one each).
+func lineBreak(b *strings.Builder) {
+	if s := strings.TrimRight(b.String(), " "); s != "" && !strings.HasSuffix(s, "\n") {
+		b.WriteString("\n")
+	}
 }
 
 // finishText trims each line, keeps at most one blank line between
