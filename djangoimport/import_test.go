@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"motando/djangoimport"
+	"motando/djangoimport/originaltest"
 	"motando/models"
 	"motando/models/modelstest"
 	"motando/storage"
@@ -47,9 +48,9 @@ func newSite(t *testing.T, db *models.DB) *site {
 }
 
 // run imports the original and returns the summary and what it printed.
-func (s *site) run(t *testing.T, o *original) (*djangoimport.Summary, string) {
+func (s *site) run(t *testing.T, o *originaltest.Original) (*djangoimport.Summary, string) {
 	t.Helper()
-	src, err := djangoimport.OpenSource(o.dsn)
+	src, err := djangoimport.OpenSource(o.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +86,8 @@ func (s *site) counts(t *testing.T) map[string]int64 {
 func TestImportDjango(t *testing.T) {
 	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
 		ctx := context.Background()
-		o := newOriginal(t)
-		o.fill()
+		o := originaltest.New(t)
+		o.Fill()
 		s := newSite(t, db)
 		// Carla signed up here before the move: her account is hers, not
 		// the original's.
@@ -118,8 +119,8 @@ func TestImportDjango(t *testing.T) {
 		}
 
 		// What the original got since is all a third run brings.
-		o.addAd(16, 1, 71, 81, "published", "15500.00", "upright-16")
-		o.appendMessage(91, "Bruno Lima", "Posso ver amanhã?")
+		o.AddAd(16, 1, 71, 81, "published", "15500.00", "upright-16")
+		o.AppendMessage(91, "Bruno Lima", "Posso ver amanhã?")
 		sum, printed = s.run(t, o)
 		if a, m := sum.Tally("anúncios").Imported, sum.Tally("mensagens").Imported; a != 1 || m != 1 || sum.Tally("conversas").Imported != 0 {
 			t.Errorf("third run imported %d ads, %d messages; want the new ad and message only:\n%s", a, m, printed)
@@ -348,11 +349,11 @@ func checkChats(t *testing.T, db *models.DB) {
 // The original's photo addresses were partly typed by its users: by
 // default the import downloads nothing from this machine or its network.
 func TestImportRefusesInternalPhotoAddresses(t *testing.T) {
-	o := newOriginal(t)
-	o.fill()
+	o := originaltest.New(t)
+	o.Fill()
 	db := modelstest.Open(t, "sqlite")
 	s := newSite(t, db)
-	src, err := djangoimport.OpenSource(o.dsn)
+	src, err := djangoimport.OpenSource(o.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}

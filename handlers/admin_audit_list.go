@@ -39,7 +39,11 @@ func (s *Server) adminAuditList(c *fiber.Ctx) error {
 			action = e.Action
 		}
 		actor := e.ActorEmail
-		if actor == "" {
+		switch {
+		case actor != "":
+		case e.ActorID == nil:
+			actor = "(comando do operador ou conta excluída)"
+		default:
 			actor = "(conta excluída)"
 		}
 		rows[i] = auditRow{When: e.Created, Actor: actor, Action: action, Target: e.Target, Page: targetPage(e.Target), Detail: e.Detail}
