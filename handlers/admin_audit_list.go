@@ -39,12 +39,8 @@ func (s *Server) adminAuditList(c *fiber.Ctx) error {
 			action = e.Action
 		}
 		actor := e.ActorEmail
-		switch {
-		case actor != "":
-		case e.ActorID == nil:
+		if actor == "" { // no account: an operator's command (import-django), or one deleted since
 			actor = "(comando do operador ou conta excluída)"
-		default:
-			actor = "(conta excluída)"
 		}
 		rows[i] = auditRow{When: e.Created, Actor: actor, Action: action, Target: e.Target, Page: targetPage(e.Target), Detail: e.Detail}
 	}
