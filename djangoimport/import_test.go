@@ -29,7 +29,7 @@ type site struct {
 	queue worker.Queue
 }
 
-func newSite(t *testing.T, db *models.DB) *site {
+func newSite(t testing.TB, db *models.DB) *site {
 	t.Helper()
 	store, err := storage.NewLocal(t.TempDir(), "/media/")
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"motando/models/modelstest"
@@ -35,6 +36,9 @@ type Original struct {
 	db     *sql.DB
 	DSN    string // the database's address, as import-django --from takes it
 	photos *httptest.Server
+
+	bulkOnce sync.Once
+	bulk     [][]byte // FillBulk's photos
 }
 
 // New creates the original's empty database; without a test MariaDB server
@@ -85,6 +89,12 @@ func (o *Original) servePhoto(w http.ResponseWriter, r *http.Request) {
 		w.Write(phototest.AddExif(JPEG(o.t, 640, 480), 6, &phototest.GPS{Lat: -23.18, Lon: -45.88}))
 	case strings.HasPrefix(name, "upright"):
 		w.Write(JPEG(o.t, 640, 480))
+	case strings.HasPrefix(name, "bulk"):
+		if jpg, ok := o.bulkPhoto(name); ok {
+			w.Write(jpg)
+		} else {
+			http.NotFound(w, r)
+		}
 	case strings.HasPrefix(name, "text"):
 		w.Write([]byte("<html>not a photo</html>"))
 	default:
