@@ -127,9 +127,11 @@ func run(args []string, stderr io.Writer) int {
 
 // commands are the commands that take the configuration, by name.
 var commands = map[string]func(ctx context.Context, cfg *config, args []string, out io.Writer) error{
-	"serve":         func(ctx context.Context, cfg *config, _ []string, _ io.Writer) error { return serve(ctx, cfg) },
-	"migrate":       func(ctx context.Context, cfg *config, _ []string, _ io.Writer) error { return migrate(ctx, cfg) },
-	"createadmin":   func(ctx context.Context, cfg *config, args []string, _ io.Writer) error { return createAdmin(ctx, cfg, args) },
+	"serve":   func(ctx context.Context, cfg *config, _ []string, _ io.Writer) error { return serve(ctx, cfg) },
+	"migrate": func(ctx context.Context, cfg *config, _ []string, _ io.Writer) error { return migrate(ctx, cfg) },
+	"createadmin": func(ctx context.Context, cfg *config, args []string, _ io.Writer) error {
+		return createAdmin(ctx, cfg, args)
+	},
 	"seed":          seed,
 	"import-django": importDjango,
 	"wipe": func(ctx context.Context, cfg *config, args []string, out io.Writer) error {
