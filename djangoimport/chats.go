@@ -48,6 +48,10 @@ func (im *Importer) importChats(ctx context.Context) error {
 // importChat imports one chat into the conversation of the ad here.
 func (im *Importer) importChat(ctx context.Context, sc *srcChat, adID uint64, before models.ImportedRow) error {
 	tally, example := im.sum.tally(kindChats), fmt.Sprintf("conversa %d", sc.ID)
+	if len(sc.Messages) > maxChatJSON {
+		tally.fail("mensagens demais (mais de 1 MB)", example)
+		return nil
+	}
 	var list []srcMessage
 	if err := json.Unmarshal([]byte(sc.Messages), &list); err != nil {
 		tally.fail("mensagens ilegíveis", example)

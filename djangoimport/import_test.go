@@ -88,6 +88,10 @@ func TestImportDjango(t *testing.T) {
 		ctx := context.Background()
 		o := originaltest.New(t)
 		o.Fill()
+		// A chat of more than a megabyte of messages is reported, not read.
+		o.Exec(`INSERT INTO chats (id, user_from_fullname, user_from_email, messages, created, classifiedad_id, user_to_id)
+			VALUES (94, 'Flood', 'flood@example.com', ?, '2024-01-13 10:00:00', 11, 1)`,
+			`[{"from": "Flood", "text": "`+strings.Repeat("a", 1<<20)+`", "timestamp": "2024-01-13T10:00:00"}]`)
 		s := newSite(t, db)
 		// Carla signed up here before the move: her account is hers, not
 		// the original's.
@@ -149,7 +153,7 @@ func checkSummary(t *testing.T, sum *djangoimport.Summary, printed string) {
 		"anúncios":   {3, 2, 0}, // 13 deleted there, 14 is Carla's
 		"fotos":      {3, 0, 3}, // missing-2 (404), text-2 (not an image), missing-5
 		"publicados": {2, 0, 0}, // 11 and 12; 15 lost its only photo
-		"conversas":  {2, 1, 0}, // 93 is about the deleted ad
+		"conversas":  {2, 1, 1}, // 93 is about the deleted ad, 94 is too long
 		"mensagens":  {3, 0, 0},
 	}
 	for kind, w := range want {
@@ -159,7 +163,7 @@ func checkSummary(t *testing.T, sum *djangoimport.Summary, printed string) {
 		}
 	}
 	for _, reason := range []string{"o servidor respondeu 404", "foto 4 do anúncio 12", "não é uma imagem", "excluído no site anterior", "o e-mail já tem conta aqui",
-		"cidade fora da lista de municípios do SP"} {
+		"cidade fora da lista de municípios do SP", "mensagens demais"} {
 		if !strings.Contains(printed, reason) {
 			t.Errorf("the summary does not say %q:\n%s", reason, printed)
 		}

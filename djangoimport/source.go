@@ -142,7 +142,8 @@ func (s source) users(ctx context.Context, after uint64) ([]srcUser, error) {
 	})
 }
 
-// srcAd is a classifiedad row with the addresses of its photos, in the
+// srcAd is a classifiedad row (its description's first 100,000
+// characters: the site keeps 4,000 of its text) with the addresses of its photos, in the
 // order they were added.
 type srcAd struct {
 	ID                                uint64
@@ -168,7 +169,7 @@ type srcPhoto struct {
 }
 
 const adsQuery = `SELECT id, COALESCE(type, ''), COALESCE(origin, ''), license_plate, COALESCE(color, ''),
-	fabrication_year, model_year, mileage, is_new, top_offer, price, COALESCE(sales_phrase, ''), COALESCE(description, ''),
+	fabrication_year, model_year, mileage, is_new, top_offer, price, COALESCE(sales_phrase, ''), LEFT(COALESCE(description, ''), 100000),
 	optional_alarm, optional_chest, optional_computer, optional_gps, accept_new_offer, accept_exchange, doc_ok, track_ready,
 	COALESCE(brake_system, ''), COALESCE(ignition_system, ''), COALESCE(refrigeration, ''), status, created, updated,
 	model_id, user_id, model_version_id
@@ -215,6 +216,10 @@ func (s source) photosOf(ctx context.Context, ads []srcAd) error {
 	})
 }
 
+// maxChatJSON bounds the messages of one chat read (characters of its
+// JSON): a longer list is reported, not read.
+const maxChatJSON = 1 << 20
+
 // srcChat is a chats row: the buyer (a registered one, or name, e-mail and
 // phone) and the messages as the original's JSON list.
 type srcChat struct {
@@ -226,12 +231,12 @@ type srcChat struct {
 }
 
 const chatsQuery = `SELECT id, classifiedad_id, user_to_id, user_from_id, COALESCE(user_from_fullname, ''),
-	COALESCE(user_from_email, ''), COALESCE(user_from_telephone, ''), messages, created
+	COALESCE(user_from_email, ''), COALESCE(user_from_telephone, ''), LEFT(messages, ?), created
 FROM chats WHERE id > ? ORDER BY id LIMIT ?`
 
 func (s source) chats(ctx context.Context, after uint64) ([]srcChat, error) {
 	var out []srcChat
-	return out, s.query(ctx, "chats", chatsQuery, []any{after, batchSize}, func(r *sql.Rows) error {
+	return out, s.query(ctx, "chats", chatsQuery, []any{maxChatJSON + 1, after, batchSize}, func(r *sql.Rows) error {
 		var c srcChat
 		if err := r.Scan(&c.ID, &c.AdID, &c.SellerID, &c.BuyerID, &c.BuyerName, &c.BuyerEmail, &c.Phone, &c.Messages, &c.Created); err != nil {
 			return err
