@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -452,6 +453,33 @@ func TestAdminAreaIsHidden(t *testing.T) {
 		}
 		if status, _ := b.get("/admin"); status != 200 {
 			t.Errorf("admin /admin: %d, want 200", status)
+		}
+	})
+}
+
+// An account brought over from the original Django site keeps its
+// PBKDF2 hash: signing in at /entrar with the old password works, and the
+// hash becomes argon2id.
+func TestSigninWithDjangoHash(t *testing.T) {
+	modelstest.EachDialect(t, func(t *testing.T, db *models.DB) {
+		ctx := context.Background()
+		// Django 4.2's make_password("lètmein", "seasalt"), as Python's hashlib computes it.
+		django := "pbkdf2_sha256$600000$seasalt$OAXyhAQ/4ZDA9V5RMExt3C1OwQdUpLZ99vm1McFlLRA="
+		if err := db.CreateUser(ctx, &models.User{Email: "antiga@exemplo.com", Fullname: "Conta Antiga", Password: django}, &models.Profile{}); err != nil {
+			t.Fatal(err)
+		}
+		app := newTestApp(t, db)
+		b := newBrowser(t, app)
+		b.get("/entrar")
+		if status, _ := b.post("/entrar", url.Values{"email": {"antiga@exemplo.com"}, "senha": {"letmein"}}); status != 422 {
+			t.Errorf("a wrong password against the Django hash: %d, want 422", status)
+		}
+		if status, _ := b.post("/entrar", url.Values{"email": {"antiga@exemplo.com"}, "senha": {"lètmein"}}); status != 303 {
+			t.Fatalf("the original's password: %d, want 303", status)
+		}
+		u, err := db.UserByEmail(ctx, "antiga@exemplo.com")
+		if err != nil || !strings.HasPrefix(u.Password, "$argon2id$") {
+			t.Errorf("after signing in the hash is %q (%v), want argon2id", u.Password, err)
 		}
 	})
 }
