@@ -519,5 +519,14 @@ func (c *config) secret() ([]byte, error) {
 // sqlitePath is where the embedded database lives.
 func (c *config) sqlitePath() string { return filepath.Join(c.DataDir, "motando.db") }
 
+// databaseName names the site's database for the operator: the MySQL
+// server and database, or the SQLite file.
+func (c *config) databaseName() string {
+	if c.MySQL != nil {
+		return "MySQL " + c.MySQL.Addr + "/" + c.MySQL.DBName
+	}
+	return "SQLite " + c.sqlitePath()
+}
+
 // osEnv is the real environment.
 var osEnv = os.LookupEnv

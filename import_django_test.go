@@ -27,14 +27,14 @@ func TestImportDjangoCommand(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	if out, err := importDjango(); err == nil || !strings.Contains(out, "usage: motando import-django --from DSN") {
+	if out, err := importDjango(); err == nil || !strings.Contains(out, "--from is required") {
 		t.Errorf("without --from: %v\n%s", err, out)
 	}
 	first, err := importDjango("--from", o.DSN, "--private-photo-hosts")
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, first)
 	}
-	for _, want := range []string{"4/4 contas", "5/5 anúncios", "3/3 anúncios publicados pelo worker", "Importação concluída",
+	for _, want := range []string{"Importando de 127.0.0.1:3306/motando_test_", "para SQLite", "4/4 contas", "5/5 anúncios", "3/3 anúncios publicados pelo worker", "Importação concluída",
 		"o servidor respondeu 404", "excluído no site anterior"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("the first run does not say %q:\n%s", want, first)
@@ -45,8 +45,11 @@ func TestImportDjangoCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second import: %v\n%s", err, second)
 	}
-	summaryRow(t, second, "anúncios", "0 0 5 0")
-	summaryRow(t, second, "contas", "0 0 4 0")
+	summaryRow(t, second, "anúncios", "0 4 1 0")
+	summaryRow(t, second, "contas", "0 4 0 0")
+	if !strings.Contains(second, "Nada de novo para importar.") {
+		t.Errorf("the second run does not say there was nothing new:\n%s", second)
+	}
 }
 
 // summaryRow checks a row of the summary's table: imported, found here

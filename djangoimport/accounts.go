@@ -27,7 +27,7 @@ func (im *Importer) importAccounts(ctx context.Context) error {
 	return eachBatch(ctx, im, "account_user", "contas", im.src.users, func(u *srcUser) uint64 { return u.ID },
 		func(ctx context.Context, su *srcUser) error {
 			if _, ok := done[su.ID]; ok {
-				tally.skip("importada numa execução anterior", fmt.Sprintf("conta %d", su.ID))
+				tally.match()
 				return nil
 			}
 			u, p, problem := im.account(su)
@@ -87,6 +87,8 @@ func (im *Importer) profile(su *srcUser) *models.Profile {
 	}
 	if pl, ok := im.places[uint64(su.CityID.Int64)]; ok && su.CityID.Valid {
 		p.StateID, p.CityID = &pl.State, &pl.City
+	} else if st, ok := im.states[uint64(su.StateID.Int64)]; ok && su.StateID.Valid {
+		p.StateID = &st // a city not in the reference list: the state is known
 	}
 	if su.Born.Valid {
 		p.DateOfBirth = &su.Born.Time

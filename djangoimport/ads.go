@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/alitto/pond/v2"
 
 	"motando/models"
+	"motando/progress"
 	"motando/worker"
 )
 
@@ -23,40 +24,70 @@ type sellerInfo struct {
 // ad's photos are downloaded into the temporary bucket, then the ad and
 // its photo rows are stored in one transaction and its job queued, as the
 // ad form does. Ads deleted on the original, or whose seller was not
-// imported, are skipped.
+// imported, are skipped. An ad imported before gets the photos that could
+// not be downloaded then, when they can be now.
 func (im *Importer) importAds(ctx context.Context) error {
 	done, err := im.DB.ImportedRows(ctx, "classifiedad")
 	if err != nil {
 		return err
 	}
+	if im.donePhotos, err = im.DB.ImportedRows(ctx, "classifiedad_images"); err != nil {
+		return err
+	}
+	total, err := im.src.count(ctx, "classifiedad")
+	if err != nil {
+		return err
+	}
+	bar := progress.New(im.Out, total, "anúncios")
+	defer bar.Done()
 	pool := pond.NewPool(im.Workers, pond.WithContext(ctx), pond.WithQueueSize(im.Workers))
 	defer pool.StopAndWait()
 	group := pool.NewGroup()
-	var mu sync.Mutex
-	tally := im.sum.tally(kindAds)
-	err = eachBatch(ctx, im, "classifiedad", "anúncios", im.src.ads, func(a *srcAd) uint64 { return a.ID },
-		func(ctx context.Context, sa *srcAd) error {
-			if _, ok := done[sa.ID]; ok {
-				tally.skip("importado numa execução anterior", fmt.Sprintf("anúncio %d", sa.ID))
-				return nil
+	err = eachRow(ctx, im.src.ads, func(a *srcAd) uint64 { return a.ID }, func(ctx context.Context, sa *srcAd) error {
+		a := *sa
+		group.SubmitErr(func() error {
+			defer bar.Add()
+			if row, ok := done[a.ID]; ok {
+				return im.retryPhotos(group.Context(), &a, row.TargetID)
 			}
-			a := *sa
-			group.SubmitErr(func() error {
-				id, err := im.importAd(group.Context(), &a)
-				if err != nil || id == 0 {
-					return err
-				}
-				mu.Lock()
-				im.queued = append(im.queued, id)
-				mu.Unlock()
-				return nil
-			})
-			return nil
+			return im.importAd(group.Context(), &a)
 		})
+		return nil
+	})
 	if werr := group.Wait(); err == nil {
 		err = werr
 	}
 	return err
+}
+
+// queueAd hands an imported ad to the worker and notes it for the wait.
+func (im *Importer) queueAd(ctx context.Context, adID uint64) error {
+	im.queuedMu.Lock()
+	im.queued = append(im.queued, adID)
+	im.queuedMu.Unlock()
+	if err := im.Queue.Enqueue(ctx, worker.Job{Kind: worker.KindAd, ID: adID}); err != nil {
+		// Stored and pending: the janitor queues it again within minutes.
+		return fmt.Errorf("queue imported ad %d: %w", adID, err)
+	}
+	return nil
+}
+
+// retryPhotos brings the photos of an ad imported before that are not
+// here yet, and sends the ad back to the worker when any came.
+func (im *Importer) retryPhotos(ctx context.Context, sa *srcAd, adID uint64) error {
+	im.sum.tally(kindAds).match()
+	photos, err := im.fetchPhotos(ctx, sa)
+	if err != nil || len(photos) == 0 {
+		return err
+	}
+	err = im.DB.ImportPhotos(ctx, adID, photos)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil // deleted here since
+	}
+	if err != nil {
+		return err
+	}
+	return im.queueAd(ctx, adID)
 }
 
 // Statuses of the original and what becomes of an ad in each. The original
@@ -80,48 +111,47 @@ var skipReasons = map[string]string{
 	"inactive": "inativo no site anterior",
 }
 
-// importAd imports one ad and returns its id here when its job is queued
-// (0 when it was skipped, or stored as failed for want of photos).
-func (im *Importer) importAd(ctx context.Context, sa *srcAd) (uint64, error) {
+// importAd imports one ad and queues its job; an ad without any photo
+// that could be downloaded is stored as failed, telling its seller why.
+func (im *Importer) importAd(ctx context.Context, sa *srcAd) error {
 	tally := im.sum.tally(kindAds)
 	example := fmt.Sprintf("anúncio %d", sa.ID)
 	status := strings.ToLower(strings.TrimSpace(sa.Status))
 	if reason, ok := skipReasons[status]; ok {
 		tally.skip(reason, example)
-		return 0, nil
+		return nil
 	}
 	ad, problem, err := im.ad(ctx, sa)
-	if err != nil {
-		return 0, err
-	}
-	if problem == errSellerNotImported {
+	switch {
+	case err != nil:
+		return err
+	case problem == errSellerNotImported:
 		tally.skip(problem, example)
-		return 0, nil
-	}
-	if problem != "" {
+		return nil
+	case problem != "":
 		tally.fail(problem, example)
-		return 0, nil
+		return nil
 	}
-	keys, err := im.fetchPhotos(ctx, sa)
+	photos, err := im.fetchPhotos(ctx, sa)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if len(keys) == 0 {
+	if len(photos) == 0 {
 		ad.Status = models.StatusFailed
 		ad.StatusReason = "As fotos do site anterior não puderam ser copiadas. Edite o anúncio, adicione fotos e tente de novo."
+		im.sum.tally(kindPublished).fail("nenhuma foto pôde ser copiada: fica com falha até ter fotos (uma nova execução tenta de novo)", example)
 	}
-	if err := im.DB.ImportAd(ctx, sa.ID, ad, keys); err != nil {
-		return 0, err
+	if err := im.DB.ImportAd(ctx, sa.ID, ad, photos); err != nil {
+		return err
 	}
 	tally.add(1)
+	if _, cut := plainText(sa.Description); cut {
+		tally.warn(fmt.Sprintf("descrição cortada em %d caracteres", maxDescription), example)
+	}
 	if ad.Status != models.StatusNew {
-		return 0, nil
+		return nil
 	}
-	if err := im.Queue.Enqueue(ctx, worker.Job{Kind: worker.KindAd, ID: ad.ID}); err != nil {
-		// Stored and pending: the janitor queues it again within minutes.
-		return ad.ID, fmt.Errorf("queue imported ad %d: %w", ad.ID, err)
-	}
-	return ad.ID, nil
+	return im.queueAd(ctx, ad.ID)
 }
 
 // ad converts an ad of the original, or says why it cannot be imported.
@@ -140,7 +170,7 @@ func (im *Importer) ad(ctx context.Context, sa *srcAd) (*models.Ad, string, erro
 	}
 	seller, err := im.seller(ctx, userID)
 	if err != nil || !seller.ok {
-		return nil, "o vendedor não tem estado e cidade no perfil", err
+		return nil, "a cidade do vendedor não está na lista de municípios (ou falta no perfil)", err
 	}
 	ad := im.adFields(sa)
 	ad.UserID, ad.ModelID, ad.BrandID = userID, modelID, im.catalog.brandOf(modelID)
@@ -167,10 +197,11 @@ func (im *Importer) adFields(sa *srcAd) *models.Ad {
 		Refrigeration:   choice(models.AdRefrigeration, sa.Cooling),
 		FabricationYear: sa.Fabrication, ModelYear: sa.ModelYear, LicensePlate: cut(strings.ToUpper(strings.TrimSpace(sa.Plate)), 20),
 		Mileage: int(sa.Mileage.Int64), IsNew: sa.IsNew, Price: sa.Price, TopOffer: sa.TopOffer,
-		SalesPhrase: cut(strings.Join(strings.Fields(sa.Phrase), " "), 500), Description: plainText(sa.Description),
+		SalesPhrase:   cut(strings.Join(strings.Fields(sa.Phrase), " "), 500),
 		OptionalAlarm: sa.Alarm, OptionalChest: sa.Chest, OptionalComputer: sa.Computer, OptionalGPS: sa.GPS,
 		AcceptNewOffer: sa.NewOffer, AcceptExchange: sa.Exchange, Created: sa.Created, Updated: sa.Updated,
 	}
+	ad.Description, _ = plainText(sa.Description)
 	if sa.DocOK.Valid {
 		ad.DocOK = &sa.DocOK.Bool
 	}
@@ -219,14 +250,22 @@ func (im *Importer) seller(ctx context.Context, userID uint64) (sellerInfo, erro
 	return s, nil
 }
 
-// fetchPhotos brings the ad's photos (at most models.MaxPhotos) into the
-// temporary bucket, in the original's order, and returns their keys. A
-// photo that cannot be used is counted with its reason and left out.
-func (im *Importer) fetchPhotos(ctx context.Context, sa *srcAd) ([]string, error) {
+// fetchPhotos brings the ad's photos not imported yet (of its first
+// models.MaxPhotos) into the temporary bucket and returns them with their
+// places in the original's order. A photo that cannot be used is counted
+// with its reason and left out.
+func (im *Importer) fetchPhotos(ctx context.Context, sa *srcAd) ([]models.ImportedPhoto, error) {
 	tally := im.sum.tally(kindPhotos)
-	var keys []string
+	var out []models.ImportedPhoto
 	for i, p := range sa.Photos {
+		if _, ok := im.donePhotos[p.ID]; ok {
+			tally.match()
+			continue
+		}
 		example := fmt.Sprintf("foto %d do anúncio %d", p.ID, sa.ID)
+		if u, err := url.Parse(p.URL); err == nil && u.Host != "" {
+			example += ", " + u.Host
+		}
 		if i >= models.MaxPhotos {
 			tally.skip(fmt.Sprintf("além das %d fotos de um anúncio", models.MaxPhotos), example)
 			continue
@@ -240,8 +279,8 @@ func (im *Importer) fetchPhotos(ctx context.Context, sa *srcAd) ([]string, error
 		if err != nil {
 			return nil, err
 		}
-		keys = append(keys, key)
+		out = append(out, models.ImportedPhoto{SourceID: p.ID, Position: i, TmpKey: key})
 		tally.add(1)
 	}
-	return keys, nil
+	return out, nil
 }

@@ -57,9 +57,11 @@ func (im *Importer) importChat(ctx context.Context, sc *srcChat, adID uint64, be
 		tally.fail("mensagens ilegíveis", example)
 		return nil
 	}
-	if before.TargetID != 0 && len(list) <= before.Items {
-		tally.skip("importada numa execução anterior", example)
-		return nil
+	if before.TargetID != 0 {
+		tally.match()
+		if len(list) <= before.Items {
+			return nil
+		}
 	}
 	sellerID, err := im.DB.AdOwner(ctx, adID)
 	if errors.Is(err, models.ErrNotFound) {

@@ -38,16 +38,19 @@ type Importer struct {
 	// ad it imported; a worker must run on Queue.
 	Wait bool
 
-	src      source
-	fetcher  *http.Client
-	sum      *Summary
-	places   map[uint64]place // source city → city here
-	here     *models.Places
-	catalog  *catalogMap
-	users    map[uint64]uint64 // source account → account here
-	sellerMu sync.Mutex
-	sellers  map[uint64]sellerInfo // account here → what its ads need
-	queued   []uint64              // ads left to the worker
+	src        source
+	fetcher    *http.Client
+	sum        *Summary
+	places     map[uint64]place  // source city → city here
+	states     map[uint64]uint16 // source state → state here
+	here       *models.Places
+	catalog    *catalogMap
+	users      map[uint64]uint64 // source account → account here
+	sellerMu   sync.Mutex
+	sellers    map[uint64]sellerInfo // account here → what its ads need
+	queuedMu   sync.Mutex
+	queued     []uint64                      // ads left to the worker
+	donePhotos map[uint64]models.ImportedRow // photos imported, by id there
 }
 
 // Run imports everything not imported yet and returns what it did. An
@@ -94,6 +97,19 @@ func eachBatch[T any](ctx context.Context, im *Importer, table, label string, re
 	}
 	bar := progress.New(im.Out, total, label)
 	defer bar.Done()
+	return eachRow(ctx, read, id, func(ctx context.Context, row *T) error {
+		if err := fn(ctx, row); err != nil {
+			return err
+		}
+		bar.Add()
+		return nil
+	})
+}
+
+// eachRow reads a table batch by batch, in id order, and calls fn for
+// each row.
+func eachRow[T any](ctx context.Context, read func(context.Context, uint64) ([]T, error), id func(*T) uint64,
+	fn func(context.Context, *T) error) error {
 	var after uint64
 	for {
 		rows, err := read(ctx, after)
@@ -104,7 +120,6 @@ func eachBatch[T any](ctx context.Context, im *Importer, table, label string, re
 			if err := fn(ctx, &rows[i]); err != nil {
 				return err
 			}
-			bar.Add()
 		}
 		after = id(&rows[len(rows)-1])
 	}

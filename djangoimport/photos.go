@@ -9,8 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"motando/models"
 	"motando/photo"
@@ -24,7 +27,7 @@ const fetchTimeout = 30 * time.Second
 // or its private network: the original's photo URLs were partly typed by
 // its users, and the import must not become a way to read internal
 // services.
-var errPrivateAddress = errors.New("endereço interno recusado")
+var errPrivateAddress = errors.New("endereço desta máquina ou da rede interna, recusado (--private-photo-hosts aceita)")
 
 // newFetcher returns the HTTP client photos are downloaded with. Unless
 // allowPrivate, it connects only to public addresses.
@@ -45,6 +48,7 @@ func newFetcher(allowPrivate bool) *http.Client {
 		}
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil // the check above must see the photo's own address
 	transport.DialContext = dialer.DialContext
 	transport.MaxIdleConnsPerHost = 16
 	return &http.Client{Transport: transport, Timeout: fetchTimeout}
@@ -71,7 +75,7 @@ func (im *Importer) fetchPhoto(ctx context.Context, raw string) (string, error) 
 	info, err := photo.Inspect(bytes.NewReader(body))
 	var perr *photo.Error
 	if errors.As(err, &perr) {
-		return "", photoProblem(perr.Message)
+		return "", photoProblem(reasonOf(perr.Message))
 	}
 	if err != nil {
 		return "", fmt.Errorf("inspect photo %s: %w", raw, err)
@@ -94,10 +98,7 @@ func (im *Importer) download(ctx context.Context, addr string) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if errors.Is(err, errPrivateAddress) {
-			return nil, photoProblem(errPrivateAddress.Error())
-		}
-		return nil, photoProblem("não foi possível baixar")
+		return nil, downloadProblem(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -109,11 +110,36 @@ func (im *Importer) download(ctx context.Context, addr string) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, photo.MaxBytes+1))
 	switch {
 	case err != nil:
-		return nil, photoProblem("download interrompido")
+		return nil, photoProblem("download interrompido: " + downloadProblem(err).Error())
 	case len(body) > photo.MaxBytes:
 		return nil, photoProblem(fmt.Sprintf("passa de %d MB", photo.MaxBytes>>20))
 	case len(body) == 0:
 		return nil, photoProblem("arquivo vazio")
 	}
 	return body, nil
+}
+
+// downloadProblem says why a download failed, in the operator's terms.
+func downloadProblem(err error) photoProblem {
+	var dns *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errPrivateAddress):
+		return photoProblem(errPrivateAddress.Error())
+	case errors.As(err, &dns):
+		return photoProblem("servidor não encontrado (DNS)")
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return photoProblem("conexão recusada")
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return photoProblem("tempo esgotado")
+	}
+	return photoProblem("não foi possível baixar")
+}
+
+// reasonOf turns a sentence of the upload form ("O arquivo não é uma
+// imagem…") into a reason of the summary ("o arquivo não é uma imagem…").
+func reasonOf(sentence string) string {
+	s := strings.TrimSuffix(sentence, ".")
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[size:]
 }

@@ -33,9 +33,10 @@ func (im *Importer) mapPlaces(ctx context.Context) (map[uint64]place, error) {
 		return nil, err
 	}
 	byUF := map[uint64]models.State{}
+	im.states = map[uint64]uint16{}
 	for _, s := range states {
 		if st, ok := ours.StateByUF(s.UF); ok {
-			byUF[s.ID] = st
+			byUF[s.ID], im.states[s.ID] = st, st.ID
 		}
 	}
 	out := make(map[uint64]place, len(cities))
@@ -51,7 +52,7 @@ func (im *Importer) mapPlaces(ctx context.Context) (map[uint64]place, error) {
 			tally.match()
 			continue
 		}
-		tally.fail("cidade fora da lista de municípios do "+st.Acronym, c.Name)
+		tally.fail("fora da lista de municípios: quem mora nela fica só com o estado", c.Name+"/"+st.Acronym)
 	}
 	return out, nil
 }

@@ -30,11 +30,48 @@ func OpenSource(dsn string) (*sql.DB, error) {
 		return nil, fmt.Errorf("open source database: %w", err)
 	}
 	db.SetMaxOpenConns(4)
-	if err := db.Ping(); err != nil {
+	if err := checkSource(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("source database %s/%s: %w", cfg.Addr, cfg.DBName, err)
 	}
 	return db, nil
+}
+
+// sourceTables are the original's tables the import reads.
+var sourceTables = []string{"states", "cities", "motorcycle_brands", "motorcycle_brand_models",
+	"motorcycle_brand_models_versions", "account_user", "account_userprofile", "classifiedad", "classifiedad_images", "chats"}
+
+// checkSource tells whether the database answers and is the original's.
+func checkSource(db *sql.DB) error {
+	if err := db.Ping(); err != nil {
+		return err
+	}
+	rows, err := db.Query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		have[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var missing []string
+	for _, t := range sourceTables {
+		if !have[t] {
+			missing = append(missing, t)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("not an original Motando database: no table %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // batchSize is how many rows of a table are read at a time: the import's
@@ -244,4 +281,14 @@ func (s source) chats(ctx context.Context, after uint64) ([]srcChat, error) {
 		out = append(out, c)
 		return nil
 	})
+}
+
+// SourceName names the original's database for the operator, without its
+// password: "db.old.example:3306/motandodb".
+func SourceName(dsn string) string {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "?"
+	}
+	return cfg.Addr + "/" + cfg.DBName
 }

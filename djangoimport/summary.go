@@ -47,13 +47,25 @@ type Tally struct {
 	Reasons  []*Reason
 }
 
-// Reason is why rows were skipped or failed: how many, and a few of them.
+// Reason is why rows were skipped, failed or came with a warning: how
+// many, and a few of them.
 type Reason struct {
 	Text     string
-	Failed   bool
+	Kind     string // "ignorado", "com falha" or "aviso"
 	Count    int
 	Examples []string
 }
+
+// Kinds of reasons.
+const (
+	reasonSkipped = "ignorado"
+	reasonFailed  = "com falha"
+	reasonNote    = "aviso"
+)
+
+// feminine are the kinds named by a feminine noun, for the agreement of
+// "ignoradas".
+var feminine = map[string]bool{kindCities: true, kindAccounts: true, kindPhotos: true, kindChats: true, kindMessages: true}
 
 // tally returns the counts of a kind.
 func (s *Summary) tally(kind string) *Tally {
@@ -94,27 +106,31 @@ func (t *Tally) match() {
 }
 
 // skip counts a row left out, with why and which.
-func (t *Tally) skip(reason, example string) { t.note(false, reason, example) }
+func (t *Tally) skip(reason, example string) { t.note(reasonSkipped, reason, example) }
 
 // fail counts a row that could not be imported, with why and which.
-func (t *Tally) fail(reason, example string) { t.note(true, reason, example) }
+func (t *Tally) fail(reason, example string) { t.note(reasonFailed, reason, example) }
 
-func (t *Tally) note(failed bool, reason, example string) {
+// warn notes a row imported with a change worth knowing, and which.
+func (t *Tally) warn(reason, example string) { t.note(reasonNote, reason, example) }
+
+func (t *Tally) note(kind, reason, example string) {
 	t.sum.mu.Lock()
 	defer t.sum.mu.Unlock()
-	if failed {
+	switch kind {
+	case reasonFailed:
 		t.Failed++
-	} else {
+	case reasonSkipped:
 		t.Skipped++
 	}
 	var r *Reason
 	for _, seen := range t.Reasons {
-		if seen.Text == reason && seen.Failed == failed {
+		if seen.Text == reason && seen.Kind == kind {
 			r = seen
 		}
 	}
 	if r == nil {
-		r = &Reason{Text: reason, Failed: failed}
+		r = &Reason{Text: reason, Kind: kind}
 		t.Reasons = append(t.Reasons, r)
 	}
 	r.Count++
@@ -133,25 +149,41 @@ func (s *Summary) Print(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "\nImportação concluída em %s.\n", s.Elapsed.Round(time.Second))
 	}
-	fmt.Fprintf(w, "%-10s %10s %12s %9s %9s\n", "", "importados", "já existiam", "ignorados", "com falha")
+	fmt.Fprintf(w, "%-11s %7s %8s %10s %7s\n", "", "novos", "já aqui", "ignorados", "falhas")
+	news := 0
 	for _, kind := range kindOrder {
 		if t, ok := s.tallies[kind]; ok {
-			fmt.Fprintf(w, "%-10s %10d %12d %9d %9d\n", kind, t.Imported, t.Matched, t.Skipped, t.Failed)
+			fmt.Fprintf(w, "%-11s %7d %8d %10d %7d\n", kind, t.Imported, t.Matched, t.Skipped, t.Failed)
+			if kind != kindCities && kind != kindPublished {
+				news += t.Imported
+			}
 		}
 	}
 	for _, kind := range kindOrder {
-		t, ok := s.tallies[kind]
-		if !ok {
-			continue
+		if t, ok := s.tallies[kind]; ok {
+			printReasons(w, kind, t.Reasons)
 		}
-		reasons := slices.Clone(t.Reasons)
-		sort.SliceStable(reasons, func(i, j int) bool { return reasons[i].Count > reasons[j].Count })
-		for _, r := range reasons {
-			what := "ignorados"
-			if r.Failed {
-				what = "com falha"
-			}
-			fmt.Fprintf(w, "%s %s: %d — %s (%s)\n", kind, what, r.Count, r.Text, strings.Join(r.Examples, "; "))
+	}
+	if news == 0 && !s.Interrupted {
+		fmt.Fprintln(w, "Nada de novo para importar.")
+	}
+}
+
+// printReasons writes a kind's reasons, the most frequent first: "fotos
+// com falha: 2 — o servidor respondeu 404 (foto 8 do anúncio 15, …)".
+func printReasons(w io.Writer, kind string, reasons []*Reason) {
+	reasons = slices.Clone(reasons)
+	sort.SliceStable(reasons, func(i, j int) bool { return reasons[i].Count > reasons[j].Count })
+	for _, r := range reasons {
+		what := r.Kind
+		switch {
+		case r.Kind == reasonSkipped && feminine[kind]:
+			what = "ignoradas"
+		case r.Kind == reasonSkipped:
+			what = "ignorados"
+		case r.Kind == reasonNote:
+			what = "com aviso"
 		}
+		fmt.Fprintf(w, "%s %s: %d — %s (%s)\n", kind, what, r.Count, r.Text, strings.Join(r.Examples, "; "))
 	}
 }

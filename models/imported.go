@@ -76,18 +76,29 @@ func (db *DB) ImportUser(ctx context.Context, sourceID uint64, u *User, p *Profi
 	return nil
 }
 
-// ImportAd stores an ad of the original site with its photos (objects in
-// the temporary bucket, in order; the first is the cover) and records it,
-// in one transaction. The ad keeps the status it is given: new for the
-// worker to publish, or failed with its reason.
-func (db *DB) ImportAd(ctx context.Context, sourceID uint64, ad *Ad, tmpKeys []string) error {
+// ImportedPhoto is a photo of the original brought into the temporary
+// bucket: its id there, its place in the original's order, its object.
+type ImportedPhoto struct {
+	SourceID uint64
+	Position int
+	TmpKey   string
+}
+
+// ImportAd stores an ad of the original site with its photos (the first
+// in the original's order is the cover) and records both, in one
+// transaction. The ad keeps the status it is given: new for the worker to
+// publish, or failed with its reason.
+func (db *DB) ImportAd(ctx context.Context, sourceID uint64, ad *Ad, photos []ImportedPhoto) error {
 	now := db.NowFunc()
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ad.StatusChanged, ad.Listed, ad.Images = now, false, nil
-		for i, key := range tmpKeys {
-			ad.Images = append(ad.Images, Image{Position: i, Status: ImagePending, TmpKey: key})
+		for _, p := range photos {
+			ad.Images = append(ad.Images, Image{Position: p.Position, Status: ImagePending, TmpKey: p.TmpKey})
 		}
 		if err := tx.Create(ad).Error; err != nil {
+			return err
+		}
+		if err := recordPhotos(tx, ad.Images, photos, now); err != nil {
 			return err
 		}
 		if err := tx.Create(&PricePoint{AdID: ad.ID, Price: ad.Price, Changed: ad.Created}).Error; err != nil {
@@ -97,6 +108,55 @@ func (db *DB) ImportAd(ctx context.Context, sourceID uint64, ad *Ad, tmpKeys []s
 	})
 	if err != nil {
 		return fmt.Errorf("import ad %d: %w", sourceID, err)
+	}
+	return nil
+}
+
+// recordPhotos records each stored image as the photo of the original it
+// came from.
+func recordPhotos(tx *gorm.DB, images []Image, photos []ImportedPhoto, now time.Time) error {
+	for i, img := range images {
+		if err := recordImport(tx, "classifiedad_images", photos[i].SourceID, img.ID, 0, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ImportPhotos adds to an ad imported before the photos of the original
+// that could not be brought then, each at its place in the original's
+// order, records them and hands the ad back to the worker: a failed ad
+// (left without photos) goes back to new, a public one to update. A
+// missing ad (deleted here since) is ErrNotFound.
+func (db *DB) ImportPhotos(ctx context.Context, adID uint64, photos []ImportedPhoto) error {
+	now := db.NowFunc()
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ad Ad
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "status", "listed").First(&ad, adID).Error; err != nil {
+			return err
+		}
+		if ad.Status == StatusDelete {
+			return gorm.ErrRecordNotFound
+		}
+		images := make([]Image, len(photos))
+		for i, p := range photos {
+			images[i] = Image{AdID: adID, Position: p.Position, Status: ImagePending, TmpKey: p.TmpKey}
+		}
+		if err := tx.Create(&images).Error; err != nil {
+			return err
+		}
+		if err := recordPhotos(tx, images, photos, now); err != nil {
+			return err
+		}
+		status := StatusNew
+		if ad.Listed {
+			status = StatusUpdate
+		}
+		return tx.Model(&Ad{}).Where("id = ? AND status IN ?", adID, []string{StatusFailed, StatusPublished}).
+			Updates(map[string]any{"status": status, "status_reason": "", "status_changed": now}).Error
+	})
+	if err != nil {
+		return notFound(err, "import photos of ad %d", adID)
 	}
 	return nil
 }
