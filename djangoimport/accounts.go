@@ -85,17 +85,30 @@ func (im *Importer) profile(su *srcUser) *models.Profile {
 	if su.Gender == "M" || su.Gender == "F" {
 		p.Gender = su.Gender
 	}
-	if pl, ok := im.places[uint64(su.CityID.Int64)]; ok && su.CityID.Valid {
-		p.StateID, p.CityID = &pl.State, &pl.City
-	} else if st, ok := im.states[uint64(su.StateID.Int64)]; ok && su.StateID.Valid {
-		p.StateID = &st // a city not in the reference list: the state is known
-	}
+	im.placeProfile(su, p)
+	im.wantedMotorcycle(su, p)
 	if su.Born.Valid {
 		p.DateOfBirth = &su.Born.Time
 	}
 	if su.HasMotorcycle.Valid {
 		p.HasMotorcycle = &su.HasMotorcycle.Bool
 	}
+	return p
+}
+
+// placeProfile sets the profile's city and state from the reference
+// list; a city not in it leaves the state only.
+func (im *Importer) placeProfile(su *srcUser, p *models.Profile) {
+	if pl, ok := im.places[uint64(su.CityID.Int64)]; ok && su.CityID.Valid {
+		p.StateID, p.CityID = &pl.State, &pl.City
+	} else if st, ok := im.states[uint64(su.StateID.Int64)]; ok && su.StateID.Valid {
+		p.StateID = &st
+	}
+}
+
+// wantedMotorcycle sets the brand, model (of that brand) and year the
+// person said they want.
+func (im *Importer) wantedMotorcycle(su *srcUser, p *models.Profile) {
 	if id, ok := im.catalog.brands[uint64(su.BrandWanted.Int64)]; ok && su.BrandWanted.Valid {
 		p.MotorcycleBrandWantedID = &id
 		if mid, ok := im.catalog.models[uint64(su.ModelWanted.Int64)]; ok && su.ModelWanted.Valid && im.catalog.brandOf(mid) == id {
@@ -105,7 +118,6 @@ func (im *Importer) profile(su *srcUser) *models.Profile {
 	if y := int(su.YearWanted.Int64); su.YearWanted.Valid && y >= 1900 && y <= 2100 {
 		p.MotorcycleWantedYear = &y
 	}
-	return p
 }
 
 // digits keeps the digits of s.
