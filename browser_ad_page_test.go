@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -291,6 +292,9 @@ func checkContactBar(t *testing.T, tab context.Context, f adPageFixture, title s
 	if !bar.Fixed || bar.Bottom > 1 || bar.Height < 44 {
 		t.Errorf("contact bar not fixed at the bottom: %+v", bar)
 	}
+	// The WhatsApp and phone buttons go through the site, which counts the
+	// tap for the seller's statistics and sends the browser on.
+	bar.Phone, bar.WA = tapTarget(t, bar.Phone), tapTarget(t, bar.WA)
 	if !strings.HasSuffix(bar.Message, "#contato") || bar.Phone != "tel:+55"+f.phone {
 		t.Errorf("contact bar links: %+v", bar)
 	}
@@ -314,4 +318,24 @@ func checkContactBar(t *testing.T, tab context.Context, f adPageFixture, title s
 	if formTop < -1 || formTop > 844/2 {
 		t.Errorf("Mensagem leaves the contact form at %.0f px from the top", formTop)
 	}
+}
+
+// tapTarget is where a contact button's address sends the browser.
+func tapTarget(t *testing.T, href string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, href, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("User-Agent", "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Errorf("%s: %d, want 302", href, resp.StatusCode)
+	}
+	return resp.Header.Get("Location")
 }

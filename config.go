@@ -44,6 +44,10 @@ type config struct {
 	RedisPrefix   string // prefix of every Redis key
 	RedisTLS      bool   // MOTANDO_REDIS_TLS: OCI Cache and other managed Redis need it
 
+	// Stats: the web processes count ad views, contact taps and searches
+	// (MOTANDO_STATS).
+	Stats bool
+
 	// TrustedProxies are the load balancers whose X-Forwarded-For names the
 	// client (for the per-address limits); empty: the peer address is the
 	// client.
@@ -128,7 +132,7 @@ func loadConfig(role string, lookupEnv func(string) (string, bool)) (*config, er
 // the program says.
 var configSections = []func(*config, environment) error{
 	checkRole, loadAppEnv, loadListeners, loadMySQL, loadRedis, loadLimits,
-	loadLogLevel, loadTrustedProxies, loadSecret, loadSMTP, loadOCI, loadOCILog,
+	loadLogLevel, loadTrustedProxies, loadSecret, loadSMTP, loadOCI, loadOCILog, loadStats,
 }
 
 // environment looks up a variable, telling whether it is set.
@@ -253,14 +257,17 @@ func loadRedis(c *config, env environment) error {
 	c.RedisAddr = net.JoinHostPort(host, port)
 	c.RedisPassword = env.raw("REDIS_PASSWD")
 	c.RedisPrefix = env.get("MOTANDO_REDIS_PREFIX", "motando")
-	switch v := strings.ToLower(env.get("MOTANDO_REDIS_TLS", "false")); v {
-	case "true", "1", "yes":
-		c.RedisTLS = true
-	case "false", "0", "no":
-	default:
-		return &configError{"MOTANDO_REDIS_TLS", v, "must be true or false"}
-	}
-	return nil
+	var err error
+	c.RedisTLS, err = boolVar(env.get, "MOTANDO_REDIS_TLS", false)
+	return err
+}
+
+// loadStats reads MOTANDO_STATS: whether the web processes count ad views,
+// contact taps and searches (true, the default) or nothing.
+func loadStats(c *config, env environment) error {
+	var err error
+	c.Stats, err = boolVar(env.get, "MOTANDO_STATS", true)
+	return err
 }
 
 // loadLimits reads the number of workers, the timeouts and the retention
@@ -479,6 +486,21 @@ func intVar(env func(string, string) string, name string, def, lo, hi int) (int,
 		return 0, &configError{name, raw, fmt.Sprintf("must be a whole number from %d to %d", lo, hi)}
 	}
 	return n, nil
+}
+
+// boolVar reads true or false (also 1/0, yes/no); def when the variable is
+// unset.
+func boolVar(env func(string, string) string, name string, def bool) (bool, error) {
+	switch v := strings.ToLower(env(name, "")); v {
+	case "":
+		return def, nil
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	default:
+		return false, &configError{name, v, "must be true or false"}
+	}
 }
 
 // durationVar reads a positive duration; def when the variable is unset.

@@ -494,7 +494,7 @@ func serve(ctx context.Context, cfg *config) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	startBackground(ctx, cfg, svc, hcfg.Search, secret, &wg)
+	startBackground(ctx, cfg, svc, hcfg, secret, &wg)
 	return l.shutdown(cfg, &wg, l.serve(ctx, cfg))
 }
 

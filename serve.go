@@ -14,6 +14,7 @@ import (
 	"motando/handlers"
 	"motando/models"
 	"motando/search"
+	"motando/stats"
 )
 
 // handlersConfig assembles what the handlers need for cfg's role. A
@@ -46,6 +47,8 @@ func handlersConfig(ctx context.Context, cfg *config, svc *services, secret []by
 		}})
 	} else if err := addWebParts(ctx, svc, &hcfg); err != nil {
 		return hcfg, err
+	} else if cfg.Stats {
+		hcfg.Stats = stats.New(svc.db)
 	}
 	// Both listeners share the probes' results, reused for a second.
 	hcfg.Readiness = handlers.NewReadiness(hcfg.Ready, time.Second)
@@ -109,7 +112,13 @@ func openListeners(cfg *config, hcfg handlers.Config) (*listeners, error) {
 // startBackground starts keeping the search index current, when the
 // process has one, and the job runner and the janitor, unless it is web
 // only; wg waits for them.
-func startBackground(ctx context.Context, cfg *config, svc *services, index *search.Index, secret []byte, wg *sync.WaitGroup) {
+func startBackground(ctx context.Context, cfg *config, svc *services, hcfg handlers.Config, secret []byte, wg *sync.WaitGroup) {
+	index := hcfg.Search
+	if counter := hcfg.Stats; counter != nil {
+		wg.Go(func() {
+			counter.Run(ctx, statsFlushEvery, func(err error) { slog.Warn("statistics kept for the next flush", "err", err) })
+		})
+	}
 	var syncer *search.Syncer
 	if index != nil {
 		syncer = &search.Syncer{Index: index, Source: svc.db, Feed: svc.feed}
@@ -123,6 +132,10 @@ func startBackground(ctx context.Context, cfg *config, svc *services, index *sea
 		slog.Info("worker started", "workers", cfg.Workers)
 	}
 }
+
+// statsFlushEvery is how often a web process adds its counts to the
+// database.
+const statsFlushEvery = 10 * time.Second
 
 // serve answers on the listeners until one of them fails, which is
 // returned, or ctx ends.

@@ -36,7 +36,7 @@ type adCard struct {
 	Listed       bool
 	PriceDrop    string // "Preço reduzido em R$ 1.500", for PriceDropDays after a reduction
 	Saved        bool   // the signed-in person saved the ad
-	Saves        int    // how many people saved the ad (the owner's list)
+	Stats        *models.AdTotals // views, contacts and saves (the owner's list)
 	Deal         string // the fair-price level ("Bom preço"); empty without a rating
 	DealClass    string // its badge's class
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -18,8 +19,8 @@ func (s *Server) myAds(c *fiber.Ctx) error {
 	})
 }
 
-// myAdCards reads the signed-in user's ads as cards, each with how many
-// people saved it, and how many there are per status.
+// myAdCards reads the signed-in user's ads as cards, each with its views,
+// contacts and saves, and how many there are per status.
 func (s *Server) myAdCards(c *fiber.Ctx) ([]adCard, map[string]int, error) {
 	ads, err := s.db.AdsOf(c.UserContext(), currentUser(c).ID)
 	if err != nil {
@@ -29,7 +30,7 @@ func (s *Server) myAdCards(c *fiber.Ctx) ([]adCard, map[string]int, error) {
 	for i := range ads {
 		ids[i] = ads[i].ID
 	}
-	saves, err := s.db.FavoriteCounts(c.UserContext(), ids)
+	totals, err := s.db.AdTotalsOf(c.UserContext(), ids, time.Time{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -37,7 +38,7 @@ func (s *Server) myAdCards(c *fiber.Ctx) ([]adCard, map[string]int, error) {
 	counts := map[string]int{}
 	for i := range ads {
 		cards[i] = s.cardOf(&ads[i])
-		cards[i].Saves = saves[ads[i].ID]
+		cards[i].Stats = totals[ads[i].ID]
 		counts[cards[i].StatusClass]++
 	}
 	return cards, counts, nil

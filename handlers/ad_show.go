@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
+	"motando/stats"
 )
 
 // spec is one line of the ad's tech sheet.
@@ -71,6 +72,7 @@ func (s *Server) adShow(c *fiber.Ctx) error {
 	} else {
 		contact = contactForm(nil, "")
 	}
+	s.countAd(c, page.Ad.ID, page.Ad.UserID, stats.View)
 	return s.renderAdPage(c, fiber.StatusOK, page, contact)
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"motando/models"
 	"motando/models/modelstest"
+	"motando/stats"
 	"motando/storage"
 	"motando/worker"
 )
@@ -25,6 +26,7 @@ type site struct {
 	store storage.Storage
 	queue *worker.MemoryQueue
 	job   *worker.AdJob
+	stats *stats.Counter
 }
 
 func newSite(t *testing.T, db *models.DB) *site {
@@ -33,9 +35,9 @@ func newSite(t *testing.T, db *models.DB) *site {
 		t.Fatal(err)
 	}
 	q := worker.NewMemoryQueue()
-	s := &site{t: t, db: db, store: store, queue: q, job: worker.NewAdJob(db, store, 60*24*time.Hour, worker.NewMetrics())}
+	s := &site{t: t, db: db, store: store, queue: q, job: worker.NewAdJob(db, store, 60*24*time.Hour, worker.NewMetrics()), stats: stats.New(db)}
 	s.app = newTestApp(t, db, func(c *Config) {
-		c.Store, c.Queue, c.ServeMedia, c.AdTTL = store, q, true, 60*24*time.Hour
+		c.Store, c.Queue, c.ServeMedia, c.AdTTL, c.Stats = store, q, true, 60*24*time.Hour, s.stats
 	})
 	return s
 }

@@ -1,7 +1,13 @@
 package handlers
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,6 +39,9 @@ func (s *Server) adminDashboard(c *fiber.Ctx) error {
 		byStatus = append(byStatus, statusCount{st, statusLabels[st][0], counts.AdsByStatus[st]})
 	}
 	data := fiber.Map{"Counts": counts, "ByStatus": byStatus}
+	if err := s.addSiteCharts(c, data); err != nil {
+		return err
+	}
 	if st, err := s.queue.Stats(ctx); err != nil {
 		slog.Warn("admin: queue stats unavailable", "err", err)
 	} else {
@@ -40,4 +49,126 @@ func (s *Server) adminDashboard(c *fiber.Ctx) error {
 		data["Depth"] = st.Ready + st.InFlight + st.Delayed
 	}
 	return s.renderAdmin(c, fiber.StatusOK, "pages/admin_dashboard", "painel", data)
+}
+
+// chartPeriods are the spans the dashboard's charts offer, in days.
+var chartPeriods = []int{7, 30, 90}
+
+// addSiteCharts adds the dashboard's charts over the period ?dias= (7, 30
+// or 90; 30 otherwise): ads published, new accounts, publish latency and
+// searches per day; what was searched most, and the searches that found
+// nothing, grouped.
+func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
+	ctx := c.UserContext()
+	days := 30
+	if n, err := strconv.Atoi(c.Query("dias")); err == nil && slices.Contains(chartPeriods, n) {
+		days = n
+	}
+	now := time.Now()
+	daily, err := s.db.SiteDaily(ctx, days, now)
+	if err != nil {
+		return err
+	}
+	labels := make([]string, len(daily))
+	series := map[string][]float64{}
+	for i, d := range daily {
+		labels[i] = d.Day
+		series["published"] = append(series["published"], float64(d.Published))
+		series["accounts"] = append(series["accounts"], float64(d.Accounts))
+		series["searches"] = append(series["searches"], float64(d.Searches))
+		series["p50"] = append(series["p50"], d.LatencyP50.Seconds())
+		series["p95"] = append(series["p95"], d.LatencyP95.Seconds())
+	}
+	span := fmt.Sprintf(" nos últimos %d dias", days)
+	data["Days"], data["Periods"] = days, chartPeriods
+	data["Charts"] = []barChart{
+		newBarChart("publicados", "Anúncios publicados por dia", "Anúncios publicados pela primeira vez a cada dia"+span+".", labels, series["published"], counted("anúncio", "anúncios")),
+		newBarChart("contas", "Contas novas por dia", "Contas criadas a cada dia"+span+".", labels, series["accounts"], counted("conta", "contas")),
+		newBarChart("buscas", "Buscas por dia", "Buscas feitas por pessoas (primeira página de cada busca) a cada dia"+span+".", labels, series["searches"], counted("busca", "buscas")),
+		newBarChart("latencia-p50", "Tempo até publicar: mediana", "Mediana do tempo entre o envio e a publicação dos anúncios de cada dia"+span+".", labels, series["p50"], seconds),
+		newBarChart("latencia-p95", "Tempo até publicar: 95% em até", "95º percentil do tempo entre o envio e a publicação dos anúncios de cada dia"+span+".", labels, series["p95"], seconds),
+	}
+	return s.addSearchLists(ctx, data, now.AddDate(0, 0, -(days-1)))
+}
+
+// seconds writes a duration in seconds: "1,2 s".
+func seconds(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + " s"
+}
+
+// addSearchLists adds the brands, models and states searched most since
+// from, and what the searches that found nothing looked for.
+func (s *Server) addSearchLists(ctx context.Context, data fiber.Map, from time.Time) error {
+	top := map[string][]searchRank{}
+	for _, by := range []string{"brand_id", "model_id", "state_id"} {
+		groups, err := s.db.TopSearched(ctx, by, from, 10)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			top[by] = append(top[by], searchRank{Label: s.searchGroupLabel(g), Count: g.Searches})
+		}
+	}
+	empty, err := s.db.EmptySearches(ctx, from, 20)
+	if err != nil {
+		return err
+	}
+	var nothing []searchRank
+	for _, g := range empty {
+		nothing = append(nothing, searchRank{Label: s.searchGroupLabel(g), Count: g.Searches, URL: s.searchGroupURL(g)})
+	}
+	data["TopBrands"], data["TopModels"], data["TopStates"], data["Empty"] = top["brand_id"], top["model_id"], top["state_id"], nothing
+	return nil
+}
+
+// searchRank is a line of the dashboard's lists of searches.
+type searchRank struct {
+	Label string
+	Count int64
+	URL   string
+}
+
+// searchGroupLabel names what a group of searches looked for: "Honda CG
+// 160 em SP, “titan 2014”".
+func (s *Server) searchGroupLabel(g models.SearchGroup) string {
+	cat := s.catalog.Load()
+	var parts []string
+	if b, ok := cat.Brand(g.BrandID); ok {
+		parts = append(parts, b.Name)
+	}
+	if m, ok := cat.Model(g.ModelID); ok {
+		parts = append(parts, m.Name)
+	}
+	label := strings.Join(parts, " ")
+	if st, ok := s.places.State(g.StateID); ok {
+		label = strings.TrimSpace(label + " em " + st.Acronym)
+		if len(parts) == 0 {
+			label = st.Name
+		}
+	}
+	if g.Words != "" {
+		label = strings.TrimPrefix(label+", “"+g.Words+"”", ", ")
+	}
+	if label == "" {
+		label = "Qualquer moto"
+	}
+	return label
+}
+
+// searchGroupURL is the search page of a group of searches.
+func (s *Server) searchGroupURL(g models.SearchGroup) string {
+	v := url.Values{}
+	if g.BrandID != 0 {
+		v.Set("marca", strconv.FormatUint(uint64(g.BrandID), 10))
+	}
+	if g.ModelID != 0 {
+		v.Set("modelo", strconv.FormatUint(uint64(g.ModelID), 10))
+	}
+	if st, ok := s.places.State(g.StateID); ok {
+		v.Set("estado", st.Acronym)
+	}
+	if g.Words != "" {
+		v.Set("q", g.Words)
+	}
+	return "/motos?" + v.Encode()
 }

@@ -40,10 +40,7 @@ type adDeal struct {
 // dealOfAd is the ad page's fair-price box of a listed ad; nil while the
 // index is loading or when the ad has no rating.
 func (s *Server) dealOfAd(id uint64) *adDeal {
-	if s.index == nil || !s.index.Ready() {
-		return nil
-	}
-	r, ok := s.index.Rating(id)
+	r, ok := s.rating(id)
 	if !ok {
 		return nil
 	}

@@ -112,12 +112,21 @@ type browser struct {
 	jar  *cookiejar.Jar
 	csrf string
 	last *http.Response
+	ua   string // its User-Agent; a phone's when empty
 }
 
 var (
 	siteURL, _ = url.Parse("http://motando.test/")
 	csrfMeta   = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 )
+
+// userAgent is the browser's: a phone's, or the one the test gave it.
+func (b *browser) userAgent() string {
+	if b.ua != "" {
+		return b.ua
+	}
+	return "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+}
 
 func newBrowser(t *testing.T, app *fiber.App) *browser {
 	jar, _ := cookiejar.New(nil)
@@ -126,6 +135,9 @@ func newBrowser(t *testing.T, app *fiber.App) *browser {
 
 func (b *browser) do(req *http.Request) (int, string) {
 	b.t.Helper()
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", b.userAgent())
+	}
 	for _, c := range b.jar.Cookies(siteURL) {
 		req.AddCookie(c)
 	}

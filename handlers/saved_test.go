@@ -40,7 +40,7 @@ func TestFavoriteThroughSignIn(t *testing.T) {
 		_, favs := buyer.get("/favoritos")
 		mustContain(t, favs, page, `aria-pressed="true"`)
 		_, mine := seller.get("/meus-anuncios")
-		mustContain(t, mine, "1 pessoa salvou este anúncio")
+		mustContain(t, mine, "1 pessoa salvou")
 
 		req := newFormRequest(save, url.Values{"salvar": {"0"}, "titulo": {"Honda <b>CB</b>"}, "csrf_token": {buyer.csrf}})
 		req.Header.Set("HX-Request", "true")

@@ -4,11 +4,13 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
 	"motando/search"
+	"motando/stats"
 )
 
 // facetLink is one choice of a facet with the number of ads it leaves.
@@ -42,6 +44,7 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	q := s.parseSearch(raw)
 	data := s.searchResults(q)
+	s.countSearch(c, q, data["Total"].(int64))
 	if err := s.markSaved(c, data["Cards"].([]adCard)); err != nil {
 		return err
 	}
@@ -58,6 +61,21 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	data["Description"] = "Motos novas e usadas à venda em todo o Brasil: compare preços, anos e quilometragem."
 	return s.render(c, fiber.StatusOK, "pages/search", data)
+}
+
+// countSearch counts a search for the admin's charts: the first page of
+// every set of filters a person asks for (crawlers' searches not counted),
+// by brand, model, state and words, and whether it found anything.
+func (s *Server) countSearch(c *fiber.Ctx, q *searchQuery, total int64) {
+	if s.stats == nil || q.Page != 1 || stats.IsCrawler(c.Get(fiber.HeaderUserAgent)) {
+		return
+	}
+	f := q.Filter
+	words := strings.Join(f.Words, " ")
+	if len(words) > 100 {
+		words = words[:strings.LastIndexByte(words[:101], ' ')+1]
+	}
+	s.stats.Search(stats.SearchKey{BrandID: f.BrandID, ModelID: f.ModelID, StateID: f.StateID, Words: strings.TrimSpace(words)}, int(total))
 }
 
 // addSearchForm adds what the search form shows for q: the choices of

@@ -22,6 +22,7 @@ import (
 	"motando/models"
 	"motando/ratelimit"
 	"motando/search"
+	"motando/stats"
 	"motando/session"
 	"motando/storage"
 	"motando/templates"
@@ -75,6 +76,8 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names the
 	// client.
 	TrustedProxies []string
+	// Stats counts ad views, contact taps and searches; nil counts nothing.
+	Stats *stats.Counter
 }
 
 // Server holds the application's state shared by the handlers.
@@ -98,6 +101,7 @@ type Server struct {
 	httpMetrics *metrics.HTTP
 	assets      *assets
 	uploads     chan struct{} // one token per large body being read
+	stats       *stats.Counter
 
 	reconcileAfter time.Duration
 	catalogSync    catalogSync
@@ -148,6 +152,7 @@ func newApp(cfg Config, site bool) (*fiber.App, error) {
 		limits:      cfg.Limits,
 		adTTL:       cfg.AdTTL,
 		httpMetrics: cfg.HTTPMetrics,
+		stats:       cfg.Stats,
 
 		reconcileAfter: cmp.Or(cfg.ReconcileAfter, 2*time.Minute),
 		catalogSync:    catalogSync{every: cmp.Or(cfg.CatalogRefresh, 5*time.Second)},
@@ -245,6 +250,8 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/anuncio/:id", s.adShow)
 	app.Get("/anuncio/:id/favorito", s.requireUser, s.favoriteResume)
 	app.Post("/anuncio/:id/favorito", s.requireUser, s.favoriteToggle)
+	app.Get("/anuncio/:id/whatsapp", s.contactTap(stats.WhatsApp))
+	app.Get("/anuncio/:id/ligar", s.contactTap(stats.Phone))
 	app.Get("/anuncio/:id/:slug", s.adShow)
 	app.Post("/anuncio/:id/mensagens", s.messageCreate)
 	app.Post("/anuncio/:id/denuncia", s.reportCreate)
@@ -264,6 +271,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/buscas-salvas/:id/parar", s.savedSearchStop)
 
 	app.Get("/meus-anuncios", s.requireUser, s.myAds)
+	app.Get("/meus-anuncios/:id/estatisticas", s.requireUser, s.adStatsShow)
 	app.Get("/anuncios/novo", s.requireUser, s.adNewShow)
 	app.Post("/anuncios/novo", s.requireUser, s.adCreate)
 	app.Post("/anuncios/fotos", s.requireUser, s.photoUpload)

@@ -71,6 +71,6 @@ func (s *Server) robots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
 	return c.SendString("User-agent: *\n" +
 		"Disallow: /conta\nDisallow: /meus-anuncios\nDisallow: /anuncios/\nDisallow: /mensagens\nDisallow: /admin\n" +
-		"Disallow: /entrar\nDisallow: /cadastro\nDisallow: /senha/\n" +
+		"Disallow: /entrar\nDisallow: /cadastro\nDisallow: /senha/\nDisallow: /anuncio/*/whatsapp\nDisallow: /anuncio/*/ligar\n" +
 		"Sitemap: " + s.baseURL + "/sitemap.xml\n")
 }

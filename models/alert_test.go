@@ -42,8 +42,8 @@ func TestFavorites(t *testing.T) {
 		if err := db.SaveFavorite(ctx, buyer.ID, hidden.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("saving an ad not listed: %v", err)
 		}
-		counts, err := db.FavoriteCounts(ctx, []uint64{ad.ID, hidden.ID})
-		if err != nil || counts[ad.ID] != 2 || counts[hidden.ID] != 0 {
+		counts, err := db.AdTotalsOf(ctx, []uint64{ad.ID, hidden.ID}, time.Time{})
+		if err != nil || counts[ad.ID].Saves != 2 || counts[hidden.ID].Saves != 0 {
 			t.Errorf("counts %v, %v", counts, err)
 		}
 		if err := db.RemoveFavorite(ctx, other.ID, ad.ID); err != nil {

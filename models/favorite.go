@@ -98,24 +98,3 @@ func (db *DB) FavoriteAds(ctx context.Context, userID uint64) ([]Ad, error) {
 	}
 	return ads, nil
 }
-
-// FavoriteCounts says how many people saved each of the ads.
-func (db *DB) FavoriteCounts(ctx context.Context, adIDs []uint64) (map[uint64]int, error) {
-	counts := map[uint64]int{}
-	if len(adIDs) == 0 {
-		return counts, nil
-	}
-	var rows []struct {
-		AdID uint64 `gorm:"column:classifiedad_id"`
-		N    int
-	}
-	err := db.WithContext(ctx).Model(&Favorite{}).Select("classifiedad_id, COUNT(*) AS n").
-		Where("classifiedad_id IN ?", adIDs).Group("classifiedad_id").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("count favourites: %w", err)
-	}
-	for _, r := range rows {
-		counts[r.AdID] = r.N
-	}
-	return counts, nil
-}

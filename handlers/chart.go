@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// barChart is a series of numbers by day drawn as an SVG on the server:
+// its title and description name it for screen readers, and its numbers
+// are in a table beside it.
+type barChart struct {
+	ID, Title, Desc string
+	Width, Height   int
+	Bars            []chartBar
+	Ticks           []chartTick // horizontal lines with their values
+	Labels          []chartTick // days under the bars
+	Rows            []chartRow  // the numbers, for the table
+}
+
+// chartBar is one bar, in the SVG's units.
+type chartBar struct {
+	X, Y, W, H float64
+	Title      string // "02/12: 14 visualizações"
+}
+
+// chartTick is a labelled position on an axis.
+type chartTick struct {
+	X, Y  float64
+	Label string
+}
+
+// chartRow is a line of the chart's table.
+type chartRow struct{ Label, Value string }
+
+// Chart geometry, in the SVG's units; the SVG scales to its container.
+const (
+	chartW, chartH       = 640, 220
+	chartLeft, chartBase = 44, 190
+	chartTop             = 14
+)
+
+// newBarChart draws values by day; format writes a value as the table and
+// titles show it ("14 visualizações", "1,2 s").
+func newBarChart(id, title, desc string, days []string, values []float64, format func(float64) string) barChart {
+	c := barChart{ID: id, Title: title, Desc: desc, Width: chartW, Height: chartH}
+	top := niceMax(values)
+	slot := float64(chartW-chartLeft-8) / float64(max(len(values), 1))
+	for i, v := range values {
+		h := (chartBase - chartTop) * v / top
+		label := shortDay(days[i])
+		c.Bars = append(c.Bars, chartBar{X: chartLeft + float64(i)*slot + slot*0.15, Y: chartBase - h, W: slot * 0.7, H: h,
+			Title: label + ": " + format(v)})
+		c.Rows = append(c.Rows, chartRow{Label: label, Value: format(v)})
+		if every := max(len(values)/6, 1); i%every == 0 || i == len(values)-1 && len(values) <= 7 {
+			c.Labels = append(c.Labels, chartTick{X: chartLeft + float64(i)*slot + slot/2, Y: chartBase + 18, Label: label})
+		}
+	}
+	for _, f := range []float64{0, 0.5, 1} {
+		c.Ticks = append(c.Ticks, chartTick{X: chartLeft - 6, Y: chartBase - (chartBase-chartTop)*f, Label: trimNumber(top * f)})
+	}
+	return c
+}
+
+// niceMax is a round top for the axis: at least the largest value, and 1.
+func niceMax(values []float64) float64 {
+	top := 0.0
+	for _, v := range values {
+		top = math.Max(top, v)
+	}
+	if top <= 1 {
+		return 1
+	}
+	step := math.Pow(10, math.Floor(math.Log10(top)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*step >= top {
+			return m * step
+		}
+	}
+	return 10 * step
+}
+
+// trimNumber writes an axis value: "12", "2,5", "1,2 mil".
+func trimNumber(v float64) string {
+	if v >= 10_000 {
+		return strings.Replace(fmt.Sprintf("%.3g mil", v/1000), ".", ",", 1)
+	}
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1)
+}
+
+// shortDay writes "2026-12-02" as "02/12".
+func shortDay(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("02/01")
+}
+
+// counted formats a count with its noun, for a chart of counts.
+func counted(one, many string) func(float64) string {
+	return func(v float64) string { return plural(int64(v), one, many) }
+}
