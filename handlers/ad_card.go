@@ -34,11 +34,11 @@ type adCard struct {
 	Pending      bool // the worker still has to act: the badge refreshes itself
 	Reason       string
 	Listed       bool
-	PriceDrop    string // "Preço reduzido em R$ 1.500", for PriceDropDays after a reduction
-	Saved        bool   // the signed-in person saved the ad
+	PriceDrop    string           // "Preço reduzido em R$ 1.500", for PriceDropDays after a reduction
+	Saved        bool             // the signed-in person saved the ad
 	Stats        *models.AdTotals // views, contacts and saves (the owner's list)
-	Deal         string // the fair-price level ("Bom preço"); empty without a rating
-	DealClass    string // its badge's class
+	Deal         string           // the fair-price level ("Bom preço"); empty without a rating
+	DealClass    string           // its badge's class
 }
 
 // statusLabels are the owner's words for each status.

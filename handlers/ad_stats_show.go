@@ -54,7 +54,7 @@ func (s *Server) adStatsShow(c *fiber.Ctx) error {
 	card := s.cardOf(ad)
 	return s.render(c, fiber.StatusOK, "pages/ad_stats", fiber.Map{
 		"Title": "Estatísticas: " + card.Title + " — Motando", "Card": card, "Recent": recent, "All": all[ad.ID],
-		"Days":  statsDays,
+		"Days": statsDays,
 		"Views": newBarChart("visualizacoes", "Visualizações por dia", "Pessoas que abriram o anúncio em cada um dos últimos 30 dias.",
 			days, views, counted("visualização", "visualizações")),
 		"Contacts": newBarChart("contatos", "Contatos por dia", "Mensagens, toques no WhatsApp e no telefone em cada um dos últimos 30 dias.",

@@ -52,7 +52,7 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 			t.Fatalf("dashboard: %d", status)
 		}
 		for day, want := range map[string]string{
-			shortDay(today):                             plural(accountsToday, "conta", "contas"),
+			shortDay(today): plural(accountsToday, "conta", "contas"),
 			shortDay(stats.Day(now.AddDate(0, 0, -1))): plural(accountsBefore, "conta", "contas"),
 			shortDay(stats.Day(now.AddDate(0, 0, -2))): "0 contas",
 		} {
