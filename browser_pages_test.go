@@ -24,6 +24,7 @@ import (
 	"motando/fixtures/demo"
 	"motando/models"
 	"motando/models/modelstest"
+	"motando/stats"
 )
 
 // axePath is axe-core as `npm ci` in testdata/axe installs it.
@@ -330,7 +331,32 @@ func seedPages(t *testing.T, dir string, env []string) pageFixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	recordStats(t, db, ad.ID)
 	return f
+}
+
+// recordStats gives the seller's ad a month of views and taps, and the
+// admin's charts a month of searches, some without results — as the web
+// processes would have counted them.
+func recordStats(t *testing.T, db *models.DB, adID uint64) {
+	t.Helper()
+	now := time.Now()
+	ads := map[stats.AdDay]stats.AdCounts{}
+	searches := map[stats.SearchKey]stats.SearchCounts{}
+	for back := range 30 {
+		day := stats.Day(now.AddDate(0, 0, -back))
+		ads[stats.AdDay{AdID: adID, Day: day}] = stats.AdCounts{Views: 20 + (back*37)%45, WhatsApp: back % 3 / 2, Phone: back % 5 / 4}
+		searches[stats.SearchKey{Day: day, BrandID: 7, StateID: 25}] = stats.SearchCounts{Searches: 40 + back%9*7}
+		searches[stats.SearchKey{Day: day, BrandID: 7, ModelID: 102, Words: "titan 2014"}] = stats.SearchCounts{Searches: 3 + back%4, Empty: 1 + back%2}
+		searches[stats.SearchKey{Day: day, Words: "xre 300 rally"}] = stats.SearchCounts{Searches: 2, Empty: 2}
+	}
+	ctx := context.Background()
+	if err := db.AddAdStats(ctx, ads); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddSearchStats(ctx, searches); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // resetLinkTTL is how long the test's password-reset link stays valid.
@@ -365,6 +391,7 @@ func sitePages(f pageFixture) []sitePage {
 		{name: "conta", path: "/conta", as: asSeller},
 		{name: "conta-senha", path: "/conta/senha", as: asSeller},
 		{name: "meus-anuncios", path: "/meus-anuncios", as: asSeller},
+		{name: "anuncio-estatisticas", path: "/meus-anuncios/" + ad + "/estatisticas", as: asSeller},
 		{name: "favoritos", path: "/favoritos", as: asSeller},
 		{name: "buscas-salvas", path: "/buscas-salvas", as: asSeller},
 		{name: "anuncio-novo", path: "/anuncios/novo", as: asSeller},
