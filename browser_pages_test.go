@@ -346,7 +346,7 @@ func recordStats(t *testing.T, db *models.DB, adID uint64) {
 	for back := range 30 {
 		day := stats.Day(now.AddDate(0, 0, -back))
 		ads[stats.AdDay{AdID: adID, Day: day}] = stats.AdCounts{Views: 20 + (back*37)%45, WhatsApp: back % 3 / 2, Phone: back % 5 / 4}
-		searches[stats.SearchKey{Day: day, BrandID: 7, StateID: 25}] = stats.SearchCounts{Searches: 40 + back%9*7}
+		searches[stats.SearchKey{Day: day, BrandID: 7, StateID: 26}] = stats.SearchCounts{Searches: 40 + back%9*7}
 		searches[stats.SearchKey{Day: day, BrandID: 7, ModelID: 102, Words: "titan 2014"}] = stats.SearchCounts{Searches: 3 + back%4, Empty: 1 + back%2}
 		searches[stats.SearchKey{Day: day, Words: "xre 300 rally"}] = stats.SearchCounts{Searches: 2, Empty: 2}
 	}

@@ -13,6 +13,8 @@ import (
 type barChart struct {
 	ID, Title, Desc string
 	Width, Height   int
+	GridLeft        int // where the grid lines start; they end at GridRight
+	GridRight       int
 	Bars            []chartBar
 	Ticks           []chartTick // horizontal lines with their values
 	Labels          []chartTick // days under the bars
@@ -37,14 +39,14 @@ type chartRow struct{ Label, Value string }
 // Chart geometry, in the SVG's units; the SVG scales to its container.
 const (
 	chartW, chartH       = 640, 220
-	chartLeft, chartBase = 44, 190
+	chartLeft, chartBase = 70, 190
 	chartTop             = 14
 )
 
 // newBarChart draws values by day; format writes a value as the table and
 // titles show it ("14 visualizações", "1,2 s").
 func newBarChart(id, title, desc string, days []string, values []float64, format func(float64) string) barChart {
-	c := barChart{ID: id, Title: title, Desc: desc, Width: chartW, Height: chartH}
+	c := barChart{ID: id, Title: title, Desc: desc, Width: chartW, Height: chartH, GridLeft: chartLeft, GridRight: chartW - 8}
 	top := niceMax(values)
 	slot := float64(chartW-chartLeft-8) / float64(max(len(values), 1))
 	for i, v := range values {
