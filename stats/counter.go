@@ -57,6 +57,14 @@ type Store interface {
 // views of visitors not seen yet are counted without being remembered.
 const maxSeen = 1 << 20
 
+// maxWordsPerDay bounds the different free-text searches a process keeps
+// apart a day (words are whatever people type, and each kept apart is a
+// row a day): past it, new words count together as OtherWords.
+const maxWordsPerDay = 5000
+
+// OtherWords stands for the words of the searches past maxWordsPerDay.
+const OtherWords = "(outras palavras)"
+
 // brasilia is the site's day: UTC−3 all year (no daylight saving since
 // 2019).
 var brasilia = time.FixedZone("BRT", -3*60*60)
@@ -71,6 +79,7 @@ type Counter struct {
 	mu       sync.Mutex
 	day      string
 	seen     map[uint64]struct{} // hash of (event, ad, visitor) today
+	words    map[string]struct{} // the searches' words kept apart today
 	ads      map[AdDay]AdCounts
 	searches map[SearchKey]SearchCounts
 }
@@ -78,7 +87,7 @@ type Counter struct {
 // New returns a counter that flushes into store.
 func New(store Store) *Counter {
 	return &Counter{store: store, now: time.Now, seed: maphash.MakeSeed(), seen: map[uint64]struct{}{},
-		ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
+		words: map[string]struct{}{}, ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
 }
 
 // Day is the site's day of t, "2006-01-02" in Brasília time.
@@ -102,9 +111,7 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if today != c.day {
-		c.day, c.seen = today, map[uint64]struct{}{}
-	}
+	c.turnDay(today)
 	if _, ok := c.seen[key]; ok {
 		return false
 	}
@@ -125,11 +132,26 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 	return true
 }
 
+// turnDay forgets the visitors and words of an earlier day.
+func (c *Counter) turnDay(today string) {
+	if today != c.day {
+		c.day, c.seen, c.words = today, map[uint64]struct{}{}, map[string]struct{}{}
+	}
+}
+
 // Search counts a search and whether it found anything.
 func (c *Counter) Search(k SearchKey, results int) {
 	k.Day = Day(c.now())
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.turnDay(k.Day)
+	if _, ok := c.words[k.Words]; !ok && k.Words != "" {
+		if len(c.words) >= maxWordsPerDay {
+			k.Words = OtherWords
+		} else {
+			c.words[k.Words] = struct{}{}
+		}
+	}
 	n := c.searches[k]
 	n.Searches++
 	if results == 0 {

@@ -112,3 +112,27 @@ func BenchmarkAdView(b *testing.B) {
 		}
 	}
 }
+
+// Words are whatever people type: past maxWordsPerDay different ones a
+// day, new words count together, and memory and rows stay bounded.
+func TestCounterBoundsWords(t *testing.T) {
+	store := &memoryStore{ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
+	c := New(store)
+	for i := range maxWordsPerDay + 100 {
+		c.Search(SearchKey{Words: fmt.Sprintf("palavra%d", i)}, 0)
+	}
+	c.Search(SearchKey{Words: "palavra7"}, 0) // kept apart already
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(store.searches); n != maxWordsPerDay+1 {
+		t.Errorf("%d rows, want %d words and the rest together", n, maxWordsPerDay+1)
+	}
+	day := Day(time.Now())
+	if got := store.searches[SearchKey{Day: day, Words: OtherWords}]; got.Searches != 100 {
+		t.Errorf("the rest together: %+v", got)
+	}
+	if got := store.searches[SearchKey{Day: day, Words: "palavra7"}]; got.Searches != 2 {
+		t.Errorf("a word kept apart: %+v", got)
+	}
+}
