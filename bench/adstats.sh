@@ -8,7 +8,9 @@
 # machine's noise falls on both) and measures ad pages drawn at random from
 # every ad of the sitemap, each request from a visitor of its own
 # (bench/adstats/views.lua: every view counted), wrk -t2 -c16 for DURATION.
-# Prints each run's requests/s and p99, the medians and their ratio.
+# Prints each run's requests/s and p99, each round's on/off ratio (the two
+# runs of a round are back to back, so the machine's load falls on both),
+# the medians and the median ratio.
 #
 #   bash bench/adstats.sh
 #   ROUNDS=5 DURATION=30s bash bench/adstats.sh
@@ -57,7 +59,8 @@ fi
 stop
 echo "$(wc -l <"$WORK/ads.txt") ad pages; $ROUNDS rounds of $DURATION each, counting on and off in turn"
 
-declare -A rates
+declare -A rates last
+ratios=""
 for round in $(seq 1 "$ROUNDS"); do
   for mode in true false; do
     start $mode
@@ -71,10 +74,14 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     echo "round $round, counting $mode: $rps req/s, p99 $p99 ms"
     rates[$mode]+="$rps "
+    last[$mode]=$rps
   done
+  ratio=$(awk -v a="${last[true]}" -v b="${last[false]}" 'BEGIN {printf "%.3f", a/b}')
+  echo "round $round: on/off $ratio"
+  ratios+="$ratio "
 done
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 on=$(echo "${rates[true]}" | median)
 off=$(echo "${rates[false]}" | median)
-echo "median: counting on $on req/s, off $off req/s, on/off $(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f", a/b}')"
+echo "median: counting on $on req/s, off $off req/s; median of the rounds' on/off ratios $(echo "$ratios" | median)"

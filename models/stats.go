@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"motando/stats"
 )
 
@@ -54,24 +56,27 @@ func (db *DB) upsertAdding(ctx context.Context, table string, keys, counted []st
 		}
 	}
 	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	for start := 0; start < len(rows); start += statsBatch {
-		part := rows[start:min(start+statsBatch, len(rows))]
-		args := make([]any, 0, len(part)*len(cols))
-		for _, r := range part {
-			args = append(args, r...)
+	// One transaction: one commit for the whole flush.
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for start := 0; start < len(rows); start += statsBatch {
+			part := rows[start:min(start+statsBatch, len(rows))]
+			args := make([]any, 0, len(part)*len(cols))
+			for _, r := range part {
+				args = append(args, r...)
+			}
+			q := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "),
+				strings.TrimSuffix(strings.Repeat(tuple+", ", len(part)), ", "))
+			if db.Dialect == "mysql" {
+				q += " ON DUPLICATE KEY UPDATE " + strings.Join(set, ", ")
+			} else {
+				q += " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+			}
+			if err := tx.Exec(q, args...).Error; err != nil {
+				return err
+			}
 		}
-		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "),
-			strings.TrimSuffix(strings.Repeat(tuple+", ", len(part)), ", "))
-		if db.Dialect == "mysql" {
-			q += " ON DUPLICATE KEY UPDATE " + strings.Join(set, ", ")
-		} else {
-			q += " ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
-		}
-		if err := db.WithContext(ctx).Exec(q, args...).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // AdTotals are an ad's numbers for its seller: views of its page,

@@ -78,6 +78,7 @@ type Counter struct {
 
 	mu       sync.Mutex
 	day      string
+	dayEnds  time.Time           // when day ends
 	seen     map[uint64]struct{} // hash of (event, ad, visitor) today
 	words    map[string]struct{} // the searches' words kept apart today
 	ads      map[AdDay]AdCounts
@@ -107,11 +108,12 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 	h.Write(id[:])
 	h.WriteString(visitor)
 	key := h.Sum64()
-	today := Day(c.now())
+	now := c.now()
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.turnDay(today)
+	c.turnDay(now)
+	today := c.day
 	if _, ok := c.seen[key]; ok {
 		return false
 	}
@@ -132,19 +134,25 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 	return true
 }
 
-// turnDay forgets the visitors and words of an earlier day.
-func (c *Counter) turnDay(today string) {
-	if today != c.day {
-		c.day, c.seen, c.words = today, map[uint64]struct{}{}, map[string]struct{}{}
+// turnDay forgets the visitors and words of an earlier day when now is in
+// a later one.
+func (c *Counter) turnDay(now time.Time) {
+	if c.day != "" && now.Before(c.dayEnds) {
+		return
 	}
+	local := now.In(brasilia)
+	c.day = local.Format(time.DateOnly)
+	c.dayEnds = time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, brasilia)
+	c.seen, c.words = map[uint64]struct{}{}, map[string]struct{}{}
 }
 
 // Search counts a search and whether it found anything.
 func (c *Counter) Search(k SearchKey, results int) {
-	k.Day = Day(c.now())
+	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.turnDay(k.Day)
+	c.turnDay(now)
+	k.Day = c.day
 	if _, ok := c.words[k.Words]; !ok && k.Words != "" {
 		if len(c.words) >= maxWordsPerDay {
 			k.Words = OtherWords
