@@ -8,24 +8,37 @@ import (
 	"motando/stats"
 )
 
-// countAd counts an event of the visitor on the ad, unless counting is off,
-// the visitor is a crawler or the ad's own seller. A visitor is their
-// account when signed in, else their address and browser; each counts
-// once a day per ad and kind of event.
+// countAd counts an event of the visitor on the ad, unless the request is
+// not to be counted (see counted) or comes from the ad's own seller. Each
+// visitor counts once a day per ad and kind of event.
 func (s *Server) countAd(c *fiber.Ctx, adID, sellerID uint64, e stats.Event) {
-	if s.stats == nil {
+	if !s.counted(c) {
 		return
 	}
-	ua := c.Get(fiber.HeaderUserAgent)
-	if stats.IsCrawler(ua) {
+	if u := currentUser(c); u != nil && u.ID == sellerID {
 		return
 	}
-	visitor := c.IP() + "|" + ua
+	s.stats.Ad(adID, e, visitorOf(c))
+}
+
+// counted tells whether a request is a person's visit to count: counting
+// is on, the request is a GET (not a HEAD), not a browser's prefetch of a
+// page that may never be seen, and not from a crawler.
+func (s *Server) counted(c *fiber.Ctx) bool {
+	if s.stats == nil || c.Method() != fiber.MethodGet {
+		return false
+	}
+	if c.Get("Sec-Purpose") != "" || c.Get("Purpose") == "prefetch" || c.Get("X-Moz") == "prefetch" {
+		return false
+	}
+	return !stats.IsCrawler(c.Get(fiber.HeaderUserAgent))
+}
+
+// visitorOf names who makes a request, for counting: their account when
+// signed in, else their address and browser.
+func visitorOf(c *fiber.Ctx) string {
 	if u := currentUser(c); u != nil {
-		if u.ID == sellerID {
-			return
-		}
-		visitor = "u:" + strconv.FormatUint(u.ID, 10)
+		return "u:" + strconv.FormatUint(u.ID, 10)
 	}
-	s.stats.Ad(adID, e, visitor)
+	return c.IP() + "|" + c.Get(fiber.HeaderUserAgent)
 }

@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"motando/models"
 	"motando/search"
+	"motando/stats"
 )
 
 // statsDays is how many days the seller's charts show.
@@ -32,7 +34,12 @@ func (s *Server) adStatsShow(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	daily, err := s.db.AdDaily(ctx, ad.ID, statsDays, time.Now())
+	now := time.Now()
+	days := statsDays
+	if ad.PublishedAt != nil {
+		days = min(days, daysBetween(*ad.PublishedAt, now)+1) // the chart starts on the ad's first day
+	}
+	daily, err := s.db.AdDaily(ctx, ad.ID, days, now)
 	if err != nil {
 		return err
 	}
@@ -40,11 +47,11 @@ func (s *Server) adStatsShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	days := make([]string, len(daily))
+	labels := make([]string, len(daily))
 	views, contacts := make([]float64, len(daily)), make([]float64, len(daily))
 	var recent models.AdTotals
 	for i, d := range daily {
-		days[i], views[i], contacts[i] = d.Day, float64(d.Views), float64(d.Contacts())
+		labels[i], views[i], contacts[i] = d.Day, float64(d.Views), float64(d.Contacts())
 		recent.Views += d.Views
 		recent.Conversations += d.Conversations
 		recent.WhatsApp += d.WhatsApp
@@ -52,15 +59,30 @@ func (s *Server) adStatsShow(c *fiber.Ctx) error {
 		recent.Saves += d.Saves
 	}
 	card := s.cardOf(ad)
+	period := fmt.Sprintf("nos últimos %d dias", statsDays)
+	if days < statsDays {
+		period = "desde a publicação"
+	}
 	return s.render(c, fiber.StatusOK, "pages/ad_stats", fiber.Map{
 		"Title": "Estatísticas: " + card.Title + " — Motando", "Card": card, "Recent": recent, "All": all[ad.ID],
-		"Days": statsDays,
-		"Views": newBarChart("visualizacoes", "Visualizações por dia", "Pessoas que abriram o anúncio em cada um dos últimos 30 dias.",
-			days, views, counted("visualização", "visualizações")),
-		"Contacts": newBarChart("contatos", "Contatos por dia", "Mensagens, toques no WhatsApp e no telefone em cada um dos últimos 30 dias.",
-			days, contacts, counted("contato", "contatos")),
+		"Days": statsDays, "SincePublished": days < statsDays,
+		"Views": newBarChart("visualizacoes", "Visualizações por dia", "Pessoas que abriram o anúncio a cada dia, "+period+".",
+			labels, views, counted("visualização", "visualizações")),
+		"Contacts": newBarChart("contatos", "Contatos por dia", "Mensagens, toques no WhatsApp e no telefone a cada dia, "+period+".",
+			labels, contacts, counted("contato", "contatos")),
 		"Hints": s.statsHints(ad, recent),
 	})
+}
+
+// daysBetween counts the site's days from the day of a to the day of b.
+func daysBetween(a, b time.Time) int {
+	return int(dayStart(b).Sub(dayStart(a)).Hours()+12) / 24
+}
+
+// dayStart is midnight of t's day in the site's time zone.
+func dayStart(t time.Time) time.Time {
+	d, _ := time.Parse(time.DateOnly, stats.Day(t))
+	return d
 }
 
 // statsHints are what the seller might do when many see the ad and few

@@ -18,7 +18,7 @@ import (
 // web process does every few seconds.
 func (s *site) flush() {
 	s.t.Helper()
-	if err := s.stats.Flush(context.Background()); err != nil {
+	if err := s.stats.Flush(context.Background(), stats.All); err != nil {
 		s.t.Fatal(err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -76,8 +77,11 @@ func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
 		series["published"] = append(series["published"], float64(d.Published))
 		series["accounts"] = append(series["accounts"], float64(d.Accounts))
 		series["searches"] = append(series["searches"], float64(d.Searches))
-		series["p50"] = append(series["p50"], d.LatencyP50.Seconds())
-		series["p95"] = append(series["p95"], d.LatencyP95.Seconds())
+		p50, p95 := math.NaN(), math.NaN() // no publication, nothing to measure
+		if d.Published > 0 {
+			p50, p95 = d.LatencyP50.Seconds(), d.LatencyP95.Seconds()
+		}
+		series["p50"], series["p95"] = append(series["p50"], p50), append(series["p95"], p95)
 	}
 	span := fmt.Sprintf(" nos últimos %d dias", days)
 	data["Days"], data["Periods"] = days, chartPeriods
@@ -91,8 +95,12 @@ func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
 	return s.addSearchLists(ctx, data, now.AddDate(0, 0, -(days-1)))
 }
 
-// seconds writes a duration in seconds: "1,2 s".
+// seconds writes a publish latency in seconds: "1,2 s", or "sem
+// publicações" for a day without any (NaN).
 func seconds(v float64) string {
+	if math.IsNaN(v) {
+		return "sem publicações"
+	}
 	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + " s"
 }
 
@@ -133,10 +141,15 @@ type searchRank struct {
 func (s *Server) searchGroupLabel(g models.SearchGroup) string {
 	cat := s.catalog.Load()
 	var parts []string
-	if b, ok := cat.Brand(g.BrandID); ok {
+	brandID := g.BrandID
+	m, hasModel := cat.Model(g.ModelID)
+	if hasModel {
+		brandID = m.BrandID // the list by model names the brand too
+	}
+	if b, ok := cat.Brand(brandID); ok {
 		parts = append(parts, b.Name)
 	}
-	if m, ok := cat.Model(g.ModelID); ok {
+	if hasModel {
 		parts = append(parts, m.Name)
 	}
 	label := strings.Join(parts, " ")

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,9 +29,17 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 		}
 
 		visitor := newBrowser(t, s.app)
+		visitor.get("/motos?q=zzq") // typed on: counts as the search it ends in
 		visitor.get("/motos?q=zzqxv+vermelha")
 		visitor.get("/motos?q=zzqxv+vermelha&pagina=2") // the same search, further on
 		visitor.get("/motos")
+		other := newBrowser(t, s.app)
+		other.ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1"
+		other.get("/motos?q=zzqxv+azul&preco_max=1000") // nothing found, but the price explains it
+		prefetch := httptest.NewRequest(http.MethodGet, "/motos?q=prefetchada", nil)
+		prefetch.Header.Set("Sec-Purpose", "prefetch")
+		other.do(prefetch)
+		other.do(httptest.NewRequest(http.MethodHead, "/motos?q=cabecalho", nil))
 		crawler := newBrowser(t, s.app)
 		crawler.ua = "Mozilla/5.0 (compatible; bingbot/2.0)"
 		crawler.get("/motos?q=robozinho")
@@ -66,12 +76,14 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 		if got := chartValue(body, "Anúncios publicados por dia", shortDay(today)); got != "1 anúncio" {
 			t.Errorf("ads published today: %q, want 1 anúncio", got)
 		}
-		if got := chartValue(body, "Buscas por dia", shortDay(today)); got != "2 buscas" {
-			t.Errorf("searches today: %q, want 2 buscas (the second page and the crawler's not counted)", got)
+		if got := chartValue(body, "Buscas por dia", shortDay(today)); got != "3 buscas" {
+			t.Errorf("searches today: %q, want 3 buscas (the typing, second page, prefetch, HEAD and crawler's not counted)", got)
 		}
 		mustContain(t, body, "Buscas sem resultado", "“zzqxv vermelha”</a>: 1 busca", `aria-current="page">7 dias`)
-		if strings.Contains(body, "robozinho") {
-			t.Error("a crawler's search is listed")
+		for _, words := range []string{"robozinho", "zzqxv azul", "“zzq”", "prefetchada", "cabecalho"} {
+			if strings.Contains(body, words) {
+				t.Errorf("%s is listed", words)
+			}
 		}
 	})
 }

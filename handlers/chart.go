@@ -38,38 +38,62 @@ type chartRow struct{ Label, Value string }
 
 // Chart geometry, in the SVG's units; the SVG scales to its container.
 const (
-	chartW, chartH       = 640, 220
+	chartW, chartH       = 640, 230
 	chartLeft, chartBase = 70, 190
 	chartTop             = 14
+	chartMaxBar          = 48 // the widest bar, for charts of a few days
 )
 
 // newBarChart draws values by day; format writes a value as the table and
-// titles show it ("14 visualizações", "1,2 s").
+// titles show it ("14 visualizações", "1,2 s"). A value that is NaN is a
+// day with nothing to measure: it has no bar, and format says so.
 func newBarChart(id, title, desc string, days []string, values []float64, format func(float64) string) barChart {
 	c := barChart{ID: id, Title: title, Desc: desc, Width: chartW, Height: chartH, GridLeft: chartLeft, GridRight: chartW - 8}
 	top := niceMax(values)
 	slot := float64(chartW-chartLeft-8) / float64(max(len(values), 1))
+	width := min(slot*0.7, chartMaxBar)
+	// Days are labelled every few bars counting back from the last (today).
+	every := max(len(values)/6, 1)
 	for i, v := range values {
-		h := (chartBase - chartTop) * v / top
 		label := shortDay(days[i])
-		c.Bars = append(c.Bars, chartBar{X: chartLeft + float64(i)*slot + slot*0.15, Y: chartBase - h, W: slot * 0.7, H: h,
+		if (len(values)-1-i)%every == 0 {
+			c.Labels = append(c.Labels, chartTick{X: chartLeft + float64(i)*slot + slot/2, Y: chartBase + 30, Label: label})
+		}
+		if math.IsNaN(v) {
+			c.Rows = append(c.Rows, chartRow{Label: label, Value: format(v)})
+			continue
+		}
+		h := (chartBase - chartTop) * v / top
+		c.Bars = append(c.Bars, chartBar{X: chartLeft + float64(i)*slot + (slot-width)/2, Y: chartBase - h, W: width, H: h,
 			Title: label + ": " + format(v)})
 		c.Rows = append(c.Rows, chartRow{Label: label, Value: format(v)})
-		if every := max(len(values)/6, 1); i%every == 0 || i == len(values)-1 && len(values) <= 7 {
-			c.Labels = append(c.Labels, chartTick{X: chartLeft + float64(i)*slot + slot/2, Y: chartBase + 18, Label: label})
-		}
 	}
 	for _, f := range []float64{0, 0.5, 1} {
+		if f == 0.5 && wholeNumbers(values) && top/2 != math.Trunc(top/2) {
+			continue // no "2,5" on an axis of counts
+		}
 		c.Ticks = append(c.Ticks, chartTick{X: chartLeft - 6, Y: chartBase - (chartBase-chartTop)*f, Label: trimNumber(top * f)})
 	}
 	return c
+}
+
+// wholeNumbers tells whether every value is a whole number (counts).
+func wholeNumbers(values []float64) bool {
+	for _, v := range values {
+		if v != math.Trunc(v) && !math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // niceMax is a round top for the axis: at least the largest value, and 1.
 func niceMax(values []float64) float64 {
 	top := 0.0
 	for _, v := range values {
-		top = math.Max(top, v)
+		if !math.IsNaN(v) {
+			top = math.Max(top, v)
+		}
 	}
 	if top <= 1 {
 		return 1

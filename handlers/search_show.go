@@ -64,10 +64,12 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 }
 
 // countSearch counts a search for the admin's charts: the first page of
-// every set of filters a person asks for (crawlers' searches not counted),
-// by brand, model, state and words, and whether it found anything.
+// every set of filters a person asks for, by brand, model, state and
+// words. It is counted as finding nothing only when those alone explain
+// it: a search narrowed further (price, year, city…) that finds nothing
+// says nothing of the stock buyers miss.
 func (s *Server) countSearch(c *fiber.Ctx, q *searchQuery, total int64) {
-	if s.stats == nil || q.Page != 1 || stats.IsCrawler(c.Get(fiber.HeaderUserAgent)) {
+	if q.Page != 1 || !s.counted(c) {
 		return
 	}
 	f := q.Filter
@@ -75,7 +77,23 @@ func (s *Server) countSearch(c *fiber.Ctx, q *searchQuery, total int64) {
 	if len(words) > 100 {
 		words = words[:strings.LastIndexByte(words[:101], ' ')+1]
 	}
-	s.stats.Search(stats.SearchKey{BrandID: f.BrandID, ModelID: f.ModelID, StateID: f.StateID, Words: strings.TrimSpace(words)}, int(total))
+	key := stats.SearchKey{BrandID: f.BrandID, ModelID: f.ModelID, StateID: f.StateID, Words: strings.TrimSpace(words)}
+	s.stats.Search(visitorOf(c), key, total == 0 && !narrowed(q.Values))
+}
+
+// narrowed tells whether a search has filters beyond brand, model, state
+// and words.
+func narrowed(v url.Values) bool {
+	for _, name := range searchParams {
+		switch name {
+		case "q", "marca", "modelo", "estado", "ordem", "pagina":
+		default:
+			if v.Get(name) != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addSearchForm adds what the search form shows for q: the choices of
@@ -124,7 +142,7 @@ func (s *Server) searchTitle(q *searchQuery) string {
 		st, _ := s.places.State(c.StateID)
 		title += " em " + c.Name + "/" + st.Acronym
 	} else if st, ok := s.places.State(q.Filter.StateID); ok {
-		title += " em " + st.Name
+		title += " " + st.In()
 	}
 	return title
 }

@@ -192,7 +192,7 @@ func placeIn(p *models.Places, uf, cityID string) (models.State, models.City, st
 	id, err := strconv.ParseUint(cityID, 10, 32)
 	city, found := p.City(uint32(id))
 	if err != nil || !found || city.StateID != st.ID {
-		return st, city, "", "Escolha uma cidade de " + st.Name + "."
+		return st, city, "", "Escolha uma cidade " + st.Of() + "."
 	}
 	return st, city, "", ""
 }

@@ -17,6 +17,37 @@ type State struct {
 // TableName maps State to the original's table.
 func (State) TableName() string { return "states" }
 
+// stateArticles are the articles states' names take ("no Acre", "na
+// Bahia"); the others take none ("em São Paulo").
+var stateArticles = map[string]string{
+	"AC": "o", "AP": "o", "AM": "o", "CE": "o", "DF": "o", "ES": "o", "MA": "o", "PA": "o", "PR": "o",
+	"PI": "o", "RJ": "o", "RN": "o", "RS": "o", "TO": "o", "BA": "a", "PB": "a",
+}
+
+// In names the state after "em", contracted as Portuguese says it: "no
+// Acre", "na Bahia", "em São Paulo".
+func (s State) In() string {
+	switch stateArticles[s.Acronym] {
+	case "o":
+		return "no " + s.Name
+	case "a":
+		return "na " + s.Name
+	}
+	return "em " + s.Name
+}
+
+// Of names the state after "de", contracted: "do Acre", "da Bahia", "de
+// São Paulo".
+func (s State) Of() string {
+	switch stateArticles[s.Acronym] {
+	case "o":
+		return "do " + s.Name
+	case "a":
+		return "da " + s.Name
+	}
+	return "de " + s.Name
+}
+
 // City is a municipality (cities).
 type City struct {
 	ID      uint32 `gorm:"primaryKey"`

@@ -79,8 +79,9 @@ type Counter struct {
 	mu       sync.Mutex
 	day      string
 	dayEnds  time.Time           // when day ends
-	seen     map[uint64]struct{} // hash of (event, ad, visitor) today
+	seen     map[uint64]struct{} // hash of (event, ad, visitor) or (search, visitor) today
 	words    map[string]struct{} // the searches' words kept apart today
+	typing   map[uint64]typedSearch
 	ads      map[AdDay]AdCounts
 	searches map[SearchKey]SearchCounts
 }
@@ -88,7 +89,7 @@ type Counter struct {
 // New returns a counter that flushes into store.
 func New(store Store) *Counter {
 	return &Counter{store: store, now: time.Now, seed: maphash.MakeSeed(), seen: map[uint64]struct{}{},
-		words: map[string]struct{}{}, ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
+		words: map[string]struct{}{}, typing: map[uint64]typedSearch{}, ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
 }
 
 // Day is the site's day of t, "2006-01-02" in Brasília time.
@@ -101,11 +102,7 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	h.WriteByte(byte(e))
-	var id [8]byte
-	for i := range id {
-		id[i] = byte(adID >> (8 * i))
-	}
-	h.Write(id[:])
+	writeUint(&h, adID)
 	h.WriteString(visitor)
 	key := h.Sum64()
 	now := c.now()
@@ -113,14 +110,10 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.turnDay(now)
-	today := c.day
-	if _, ok := c.seen[key]; ok {
+	if !c.firstToday(key) {
 		return false
 	}
-	if len(c.seen) < maxSeen {
-		c.seen[key] = struct{}{}
-	}
-	k := AdDay{AdID: adID, Day: today}
+	k := AdDay{AdID: adID, Day: c.day}
 	n := c.ads[k]
 	switch e {
 	case View:
@@ -132,6 +125,26 @@ func (c *Counter) Ad(adID uint64, e Event, visitor string) bool {
 	}
 	c.ads[k] = n
 	return true
+}
+
+// firstToday tells whether key is new today, remembering it.
+func (c *Counter) firstToday(key uint64) bool {
+	if _, ok := c.seen[key]; ok {
+		return false
+	}
+	if len(c.seen) < maxSeen {
+		c.seen[key] = struct{}{}
+	}
+	return true
+}
+
+// writeUint writes n to h.
+func writeUint(h *maphash.Hash, n uint64) {
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(n >> (8 * i))
+	}
+	h.Write(b[:])
 }
 
 // turnDay forgets the visitors and words of an earlier day when now is in
@@ -146,32 +159,12 @@ func (c *Counter) turnDay(now time.Time) {
 	c.seen, c.words = map[uint64]struct{}{}, map[string]struct{}{}
 }
 
-// Search counts a search and whether it found anything.
-func (c *Counter) Search(k SearchKey, results int) {
-	now := c.now()
+// Flush adds the counts held to the store: the searches typed on at
+// least typingPause ago, or all of them when the process stops (settle
+// All). Counts the store refuses are kept for the next flush.
+func (c *Counter) Flush(ctx context.Context, s Settle) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.turnDay(now)
-	k.Day = c.day
-	if _, ok := c.words[k.Words]; !ok && k.Words != "" {
-		if len(c.words) >= maxWordsPerDay {
-			k.Words = OtherWords
-		} else {
-			c.words[k.Words] = struct{}{}
-		}
-	}
-	n := c.searches[k]
-	n.Searches++
-	if results == 0 {
-		n.Empty++
-	}
-	c.searches[k] = n
-}
-
-// Flush adds the counts held to the store. Counts the store refuses are
-// kept for the next flush.
-func (c *Counter) Flush(ctx context.Context) error {
-	c.mu.Lock()
+	c.settle(c.now(), s)
 	ads, searches := c.ads, c.searches
 	c.ads, c.searches = map[AdDay]AdCounts{}, map[SearchKey]SearchCounts{}
 	c.mu.Unlock()
@@ -213,12 +206,12 @@ func (c *Counter) Run(ctx context.Context, every time.Duration, onError func(err
 		case <-ctx.Done():
 			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			if err := c.Flush(flushCtx); err != nil {
+			if err := c.Flush(flushCtx, All); err != nil {
 				onError(err)
 			}
 			return
 		case <-t.C:
-			if err := c.Flush(ctx); err != nil {
+			if err := c.Flush(ctx, Settled); err != nil {
 				onError(err)
 			}
 		}

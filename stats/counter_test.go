@@ -50,15 +50,16 @@ func TestCounterOncePerVisitorAndDay(t *testing.T) {
 	c.Ad(8, View, "1.2.3.4|Firefox")
 	now = now.Add(4 * time.Hour) // past midnight in Brasília: a new day
 	c.Ad(7, View, "1.2.3.4|Firefox")
-	c.Search(SearchKey{BrandID: 3}, 0)
-	c.Search(SearchKey{BrandID: 3}, 12)
+	c.Search("1.2.3.4|Firefox", SearchKey{BrandID: 3}, true)
+	c.Search("1.2.3.4|Chrome", SearchKey{BrandID: 3}, false)
+	now = now.Add(typingPause)
 
 	store.refuse = true
-	if err := c.Flush(context.Background()); err == nil {
+	if err := c.Flush(context.Background(), Settled); err == nil {
 		t.Fatal("a refused flush says nothing")
 	}
 	store.refuse = false
-	if err := c.Flush(context.Background()); err != nil {
+	if err := c.Flush(context.Background(), Settled); err != nil {
 		t.Fatal(err)
 	}
 	want := map[AdDay]AdCounts{
@@ -87,6 +88,12 @@ func TestIsCrawler(t *testing.T) {
 		"Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36":                     false,
 		"Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)":                                                                        true,
 		"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)":                                                                              true,
+		"Mozilla/5.0 (compatible; GoogleOther)":                                                                                                   true,
+		"Mozilla/5.0 (compatible; Google-InspectionTool/1.0)":                                                                                     true,
+		"FeedFetcher-Google; (+http://www.google.com/feedfetcher.html)":                                                                           true,
+		"http.rb/5.1.1 (Mastodon/4.2.10; +https://mastodon.social/)":                                                                              true,
+		"Iframely/1.3.1 (+https://iframely.com/docs/about)":                                                                                       true,
+		"meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)":                                               true,
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1": false,
 	} {
 		if got := IsCrawler(ua); got != want {
@@ -119,10 +126,10 @@ func TestCounterBoundsWords(t *testing.T) {
 	store := &memoryStore{ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
 	c := New(store)
 	for i := range maxWordsPerDay + 100 {
-		c.Search(SearchKey{Words: fmt.Sprintf("palavra%d", i)}, 0)
+		c.Search(fmt.Sprint("visitante", i), SearchKey{Words: fmt.Sprintf("palavra%d", i)}, true)
 	}
-	c.Search(SearchKey{Words: "palavra7"}, 0) // kept apart already
-	if err := c.Flush(context.Background()); err != nil {
+	c.Search("outra visitante", SearchKey{Words: "palavra7"}, true) // kept apart already
+	if err := c.Flush(context.Background(), All); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(store.searches); n != maxWordsPerDay+1 {
@@ -134,5 +141,48 @@ func TestCounterBoundsWords(t *testing.T) {
 	}
 	if got := store.searches[SearchKey{Day: day, Words: "palavra7"}]; got.Searches != 2 {
 		t.Errorf("a word kept apart: %+v", got)
+	}
+}
+
+// The search page asks as people type and pick filters: a burst of
+// searches refining one another counts once, as its last; reloads count
+// once a day; a different search, or the same after a pause, counts apart.
+func TestCounterSearchesAsTyped(t *testing.T) {
+	store := &memoryStore{ads: map[AdDay]AdCounts{}, searches: map[SearchKey]SearchCounts{}}
+	c := New(store)
+	now := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	step := func(k SearchKey, empty bool) {
+		now = now.Add(time.Second)
+		c.Search("ana", k, empty)
+	}
+	step(SearchKey{Words: "c"}, false)
+	step(SearchKey{Words: "cg"}, false)
+	step(SearchKey{Words: "cg 1"}, false)
+	step(SearchKey{Words: "cg 16"}, false)
+	step(SearchKey{Words: "cg 160"}, false)
+	step(SearchKey{Words: "cg 160", StateID: 25}, false) // a state picked
+	step(SearchKey{Words: "cg 160", StateID: 25}, false) // reloaded
+	if err := c.Flush(context.Background(), Settled); err != nil {
+		t.Fatal(err)
+	}
+	if len(store.searches) != 0 {
+		t.Fatalf("counted while still typing: %v", store.searches)
+	}
+	step(SearchKey{BrandID: 4}, true) // another search: the burst before counts
+	now = now.Add(typingPause)
+	step(SearchKey{Words: "cg 160", StateID: 25}, false) // the same again, later: once a day
+	step(SearchKey{BrandID: 4, StateID: 3}, true)        // Bruno's, another visitor
+	c.Search("bruno", SearchKey{BrandID: 4, StateID: 3}, true)
+	if err := c.Flush(context.Background(), All); err != nil {
+		t.Fatal(err)
+	}
+	want := map[SearchKey]SearchCounts{
+		{Day: "2026-12-02", Words: "cg 160", StateID: 25}: {Searches: 1},
+		{Day: "2026-12-02", BrandID: 4}:                   {Searches: 1, Empty: 1},
+		{Day: "2026-12-02", BrandID: 4, StateID: 3}:       {Searches: 2, Empty: 2},
+	}
+	if fmt.Sprint(store.searches) != fmt.Sprint(want) {
+		t.Errorf("counted %v, want %v", store.searches, want)
 	}
 }

@@ -6,7 +6,8 @@ import "strings"
 // link previews of messengers and social networks, monitors, scripts and
 // headless browsers. A user agent naming one, in any case, is a robot's.
 var crawlerMarks = []string{"bot/", "bot-", "bot;", "bot)", "robot", "crawl", "spider", "slurp", "mediapartners", "facebookexternalhit", "facebookcatalog",
-	"whatsapp", "telegram", "skypeuripreview", "embedly", "preview", "pinterest", "yandex", "baidu", "duckduck",
+	"googleother", "google-inspectiontool", "feedfetcher", "google-read-aloud", "externalagent", "externalfetcher",
+	"whatsapp", "telegram", "mastodon", "http.rb", "iframely", "discord", "skypeuripreview", "embedly", "preview", "pinterest", "yandex", "baidu", "duckduck",
 	"curl", "wget", "python", "go-http-client", "java/", "okhttp", "axios", "node-fetch", "libwww", "httpclient", "scrapy",
 	"headless", "phantomjs", "lighthouse", "pingdom", "uptime", "monitor", "check_http"}
 
