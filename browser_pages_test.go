@@ -335,12 +335,15 @@ func seedPages(t *testing.T, dir string, env []string) pageFixture {
 	return f
 }
 
-// recordStats gives the seller's ad a month of views and taps, and the
-// admin's charts a month of searches, some without results — as the web
-// processes would have counted them.
+// recordStats gives the seller's ad, published six weeks ago, a month of
+// views and taps, and the admin's charts a month of searches, some without
+// results — as the web processes would have counted them.
 func recordStats(t *testing.T, db *models.DB, adID uint64) {
 	t.Helper()
 	now := time.Now()
+	if err := db.Model(&models.Ad{}).Where("id = ?", adID).UpdateColumn("published_at", now.AddDate(0, 0, -42)).Error; err != nil {
+		t.Fatal(err)
+	}
 	ads := map[stats.AdDay]stats.AdCounts{}
 	searches := map[stats.SearchKey]stats.SearchCounts{}
 	for back := range 30 {
@@ -356,6 +359,17 @@ func recordStats(t *testing.T, db *models.DB, adID uint64) {
 	}
 	if err := db.AddSearchStats(ctx, searches); err != nil {
 		t.Fatal(err)
+	}
+	// Each ad took a few seconds from its sending to its publication.
+	var published []models.Ad
+	if err := db.Select("id, published_at").Where("published_at IS NOT NULL").Find(&published).Error; err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range published {
+		took := time.Duration(2+i%5*3) * time.Second
+		if err := db.Model(&a).UpdateColumn("created", a.PublishedAt.Add(-took)).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

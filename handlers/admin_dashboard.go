@@ -78,7 +78,7 @@ func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
 		series["accounts"] = append(series["accounts"], float64(d.Accounts))
 		series["searches"] = append(series["searches"], float64(d.Searches))
 		p50, p95 := math.NaN(), math.NaN() // no publication, nothing to measure
-		if d.Published > 0 {
+		if d.Timed > 0 {
 			p50, p95 = d.LatencyP50.Seconds(), d.LatencyP95.Seconds()
 		}
 		series["p50"], series["p95"] = append(series["p50"], p50), append(series["p95"], p95)

@@ -29,8 +29,9 @@ type chartBar struct {
 
 // chartTick is a labelled position on an axis.
 type chartTick struct {
-	X, Y  float64
-	Label string
+	X, Y   float64
+	Label  string
+	Anchor string // the label's text-anchor: "middle", or "end" at the right edge
 }
 
 // chartRow is a line of the chart's table.
@@ -53,11 +54,15 @@ func newBarChart(id, title, desc string, days []string, values []float64, format
 	slot := float64(chartW-chartLeft-8) / float64(max(len(values), 1))
 	width := min(slot*0.7, chartMaxBar)
 	// Days are labelled every few bars counting back from the last (today).
-	every := max(len(values)/6, 1)
+	every := max(len(values)/5, 1)
 	for i, v := range values {
 		label := shortDay(days[i])
 		if (len(values)-1-i)%every == 0 {
-			c.Labels = append(c.Labels, chartTick{X: chartLeft + float64(i)*slot + slot/2, Y: chartBase + 30, Label: label})
+			tick := chartTick{X: chartLeft + float64(i)*slot + slot/2, Y: chartBase + 30, Label: label, Anchor: "middle"}
+			if i == len(values)-1 && len(values) > 7 {
+				tick.X, tick.Anchor = chartLeft+float64(i+1)*slot, "end" // today's, kept inside the chart
+			}
+			c.Labels = append(c.Labels, tick)
 		}
 		if math.IsNaN(v) {
 			c.Rows = append(c.Rows, chartRow{Label: label, Value: format(v)})

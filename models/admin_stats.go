@@ -15,6 +15,7 @@ type SiteDay struct {
 	Published              int64 // ads published for the first time
 	Accounts               int64 // accounts created
 	Searches, Empty        int64 // searches, and those that found nothing
+	Timed                  int64 // publications whose latency is known
 	LatencyP50, LatencyP95 time.Duration
 }
 
@@ -83,6 +84,7 @@ func (db *DB) publishedDaily(ctx context.Context, from time.Time, index map[stri
 	}
 	for i, ds := range latencies {
 		slices.Sort(ds)
+		out[i].Timed = int64(len(ds))
 		out[i].LatencyP50, out[i].LatencyP95 = percentile(ds, 50), percentile(ds, 95)
 	}
 	return nil
