@@ -21,11 +21,15 @@ func (s *Server) countAd(c *fiber.Ctx, adID, sellerID uint64, e stats.Event) {
 	s.stats.Ad(adID, e, visitorOf(c))
 }
 
-// counted tells whether a request is a person's visit to count: counting
+// counted tells whether a request is a buyer's visit to count: counting
 // is on, the request is a GET (not a HEAD), not a browser's prefetch of a
-// page that may never be seen, and not from a crawler.
+// page that may never be seen, not from a crawler nor from an admin at
+// work.
 func (s *Server) counted(c *fiber.Ctx) bool {
 	if s.stats == nil || c.Method() != fiber.MethodGet {
+		return false
+	}
+	if u := currentUser(c); u != nil && u.IsAdmin {
 		return false
 	}
 	if c.Get("Sec-Purpose") != "" || c.Get("Purpose") == "prefetch" || c.Get("X-Moz") == "prefetch" {

@@ -72,6 +72,11 @@ func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
 	}
 	labels := make([]string, len(daily))
 	series := map[string][]float64{}
+	var longest time.Duration
+	for _, d := range daily {
+		longest = max(longest, d.LatencyP95)
+	}
+	unit := durationUnitFor(longest)
 	for i, d := range daily {
 		labels[i] = d.Day
 		series["published"] = append(series["published"], float64(d.Published))
@@ -79,7 +84,7 @@ func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
 		series["searches"] = append(series["searches"], float64(d.Searches))
 		p50, p95 := math.NaN(), math.NaN() // no publication, nothing to measure
 		if d.Timed > 0 {
-			p50, p95 = d.LatencyP50.Seconds(), d.LatencyP95.Seconds()
+			p50, p95 = unit.of(d.LatencyP50), unit.of(d.LatencyP95)
 		}
 		series["p50"], series["p95"] = append(series["p50"], p50), append(series["p95"], p95)
 	}
@@ -89,19 +94,43 @@ func (s *Server) addSiteCharts(c *fiber.Ctx, data fiber.Map) error {
 		newBarChart("publicados", "Anúncios publicados por dia", "Anúncios publicados pela primeira vez a cada dia"+span+".", labels, series["published"], counted("anúncio", "anúncios")),
 		newBarChart("contas", "Contas novas por dia", "Contas criadas a cada dia"+span+".", labels, series["accounts"], counted("conta", "contas")),
 		newBarChart("buscas", "Buscas por dia", "Buscas feitas por pessoas (primeira página de cada busca) a cada dia"+span+".", labels, series["searches"], counted("busca", "buscas")),
-		newBarChart("latencia-p50", "Tempo até publicar: mediana", "Mediana do tempo entre o envio e a publicação dos anúncios de cada dia"+span+".", labels, series["p50"], seconds),
-		newBarChart("latencia-p95", "Tempo até publicar: 95% em até", "95º percentil do tempo entre o envio e a publicação dos anúncios de cada dia"+span+".", labels, series["p95"], seconds),
+		newBarChart("latencia-p50", "Tempo até publicar (mediana)", "Metade dos anúncios publicados a cada dia"+span+" levou até este tempo entre o envio e a publicação.", labels, series["p50"], unit.format).inUnit(unit.short),
+		newBarChart("latencia-p95", "Tempo até publicar (percentil 95)", "95% dos anúncios publicados a cada dia"+span+" levaram até este tempo entre o envio e a publicação.", labels, series["p95"], unit.format).inUnit(unit.short),
 	}
 	return s.addSearchLists(ctx, data, now.AddDate(0, 0, -(days-1)))
 }
 
-// seconds writes a publish latency in seconds: "1,2 s", or "sem
-// publicações" for a day without any (NaN).
-func seconds(v float64) string {
+// durationUnit is the unit a chart of publish latencies reads in.
+type durationUnit struct {
+	size  time.Duration
+	short string // after a number: "min"
+}
+
+// durationUnits are the units latencies read in, shortest first.
+var durationUnits = []durationUnit{{time.Second, "s"}, {time.Minute, "min"}, {time.Hour, "h"}, {24 * time.Hour, "dias"}}
+
+// durationUnitFor is the unit a chart whose longest latency is longest
+// reads in: the largest of which it is at least two.
+func durationUnitFor(longest time.Duration) durationUnit {
+	u := durationUnits[0]
+	for _, next := range durationUnits[1:] {
+		if longest >= 2*next.size {
+			u = next
+		}
+	}
+	return u
+}
+
+// of is d in the unit.
+func (u durationUnit) of(d time.Duration) float64 { return d.Seconds() / u.size.Seconds() }
+
+// format writes a latency in the unit: "1,5 h", or "sem publicações" for
+// a day without any (NaN).
+func (u durationUnit) format(v float64) string {
 	if math.IsNaN(v) {
 		return "sem publicações"
 	}
-	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + " s"
+	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + " " + u.short
 }
 
 // addSearchLists adds the brands, models and states searched most since
@@ -137,7 +166,7 @@ type searchRank struct {
 }
 
 // searchGroupLabel names what a group of searches looked for: "Honda CG
-// 160 em SP, “titan 2014”".
+// 160 em São Paulo, “titan 2014”".
 func (s *Server) searchGroupLabel(g models.SearchGroup) string {
 	cat := s.catalog.Load()
 	var parts []string
@@ -154,7 +183,7 @@ func (s *Server) searchGroupLabel(g models.SearchGroup) string {
 	}
 	label := strings.Join(parts, " ")
 	if st, ok := s.places.State(g.StateID); ok {
-		label = strings.TrimSpace(label + " em " + st.Acronym)
+		label = strings.TrimSpace(label + " " + st.In())
 		if len(parts) == 0 {
 			label = st.Name
 		}

@@ -32,7 +32,7 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 		visitor.get("/motos?q=zzq") // typed on: counts as the search it ends in
 		visitor.get("/motos?q=zzqxv+vermelha")
 		visitor.get("/motos?q=zzqxv+vermelha&pagina=2") // the same search, further on
-		visitor.get("/motos")
+		visitor.get("/motos") // the whole list: not a search
 		other := newBrowser(t, s.app)
 		other.ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1"
 		other.get("/motos?q=zzqxv+azul&preco_max=1000") // nothing found, but the price explains it
@@ -40,6 +40,11 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 		prefetch.Header.Set("Sec-Purpose", "prefetch")
 		other.do(prefetch)
 		other.do(httptest.NewRequest(http.MethodHead, "/motos?q=cabecalho", nil))
+		typist := newBrowser(t, s.app)
+		typist.ua = "Mozilla/5.0 (Linux; Android 14; moto g54) Mobile Safari/537.36"
+		typist.get("/motos?q=cg+16")
+		typist.get("/motos?q=cg+160") // a model's name typed: counted as the model
+		admin.get("/motos?q=zzqxv+preta") // the team at work is not counted
 		crawler := newBrowser(t, s.app)
 		crawler.ua = "Mozilla/5.0 (compatible; bingbot/2.0)"
 		crawler.get("/motos?q=robozinho")
@@ -77,10 +82,10 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 			t.Errorf("ads published today: %q, want 1 anúncio", got)
 		}
 		if got := chartValue(body, "Buscas por dia", shortDay(today)); got != "3 buscas" {
-			t.Errorf("searches today: %q, want 3 buscas (the typing, second page, prefetch, HEAD and crawler's not counted)", got)
+			t.Errorf("searches today: %q, want 3 buscas (the typing, second page, whole list, prefetch, HEAD, admin's and crawler's not counted)", got)
 		}
-		mustContain(t, body, "Buscas sem resultado", "“zzqxv vermelha”</a>: 1 busca", `aria-current="page">7 dias`)
-		for _, words := range []string{"robozinho", "zzqxv azul", "“zzq”", "prefetchada", "cabecalho"} {
+		mustContain(t, body, "Buscas sem resultado", "“zzqxv vermelha”</a>: 1 busca", `aria-current="page">7 dias`, "<li>Honda CG 160: 1 busca</li>")
+		for _, words := range []string{"robozinho", "zzqxv azul", "“zzq”", "prefetchada", "cabecalho", "zzqxv preta", "“cg"} {
 			if strings.Contains(body, words) {
 				t.Errorf("%s is listed", words)
 			}

@@ -1,8 +1,8 @@
 package handlers
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,7 +40,7 @@ type chartRow struct{ Label, Value string }
 // Chart geometry, in the SVG's units; the SVG scales to its container.
 const (
 	chartW, chartH       = 640, 230
-	chartLeft, chartBase = 70, 190
+	chartLeft, chartBase = 100, 190
 	chartTop             = 14
 	chartMaxBar          = 48 // the widest bar, for charts of a few days
 )
@@ -54,7 +54,7 @@ func newBarChart(id, title, desc string, days []string, values []float64, format
 	slot := float64(chartW-chartLeft-8) / float64(max(len(values), 1))
 	width := min(slot*0.7, chartMaxBar)
 	// Days are labelled every few bars counting back from the last (today).
-	every := max(len(values)/5, 1)
+	every := max((len(values)+4)/5, 1)
 	for i, v := range values {
 		label := shortDay(days[i])
 		if (len(values)-1-i)%every == 0 {
@@ -73,13 +73,30 @@ func newBarChart(id, title, desc string, days []string, values []float64, format
 			Title: label + ": " + format(v)})
 		c.Rows = append(c.Rows, chartRow{Label: label, Value: format(v)})
 	}
-	for _, f := range []float64{0, 0.5, 1} {
-		if f == 0.5 && wholeNumbers(values) && top/2 != math.Trunc(top/2) {
-			continue // no "2,5" on an axis of counts
-		}
-		c.Ticks = append(c.Ticks, chartTick{X: chartLeft - 6, Y: chartBase - (chartBase-chartTop)*f, Label: trimNumber(top * f)})
+	axis := axisFormat(top)
+	for _, v := range axisTicks(top, wholeNumbers(values)) {
+		c.Ticks = append(c.Ticks, chartTick{X: chartLeft - 6, Y: chartBase - (chartBase-chartTop)*v/top, Label: axis(v)})
 	}
 	return c
+}
+
+// inUnit writes the unit after the axis' numbers but the zero: "30 min".
+func (c barChart) inUnit(unit string) barChart {
+	for i := range c.Ticks {
+		if c.Ticks[i].Label != "0" {
+			c.Ticks[i].Label += " " + unit
+		}
+	}
+	return c
+}
+
+// axisTicks are the values an axis up to top marks: 0, the middle and
+// the top; for counts up to 1, no middle.
+func axisTicks(top float64, whole bool) []float64 {
+	if whole && top == 1 {
+		return []float64{0, 1}
+	}
+	return []float64{0, top / 2, top}
 }
 
 // wholeNumbers tells whether every value is a whole number (counts).
@@ -92,7 +109,8 @@ func wholeNumbers(values []float64) bool {
 	return true
 }
 
-// niceMax is a round top for the axis: at least the largest value, and 1.
+// niceMax is a round top for the axis: at least the largest value, and 1;
+// for counts, one whose half is a whole number too.
 func niceMax(values []float64) float64 {
 	top := 0.0
 	for _, v := range values {
@@ -104,23 +122,39 @@ func niceMax(values []float64) float64 {
 		return 1
 	}
 	step := math.Pow(10, math.Floor(math.Log10(top)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*step >= top {
-			return m * step
+	steps := []float64{1, 2, 2.5, 5, 10}
+	if wholeNumbers(values) {
+		steps = []float64{1, 2, 3, 4, 5, 6, 8, 10}
+	}
+	for _, m := range steps {
+		if t := m * step; t >= top && (!wholeNumbers(values) || t/2 == math.Trunc(t/2)) {
+			return t
 		}
 	}
 	return 10 * step
 }
 
-// trimNumber writes an axis value: "12", "2,5", "1,2 mil".
-func trimNumber(v float64) string {
-	if v >= 10_000 {
-		return strings.Replace(fmt.Sprintf("%.3g mil", v/1000), ".", ",", 1)
+// axisFormat writes the numbers of an axis up to top alike: "2.000",
+// "2,5"; "5 mil" and "10 mil" when top is ten thousand or more; "1,5 mi"
+// from a million.
+func axisFormat(top float64) func(float64) string {
+	div, suffix := 1.0, ""
+	switch {
+	case top >= 1_000_000:
+		div, suffix = 1_000_000, " mi"
+	case top >= 10_000:
+		div, suffix = 1_000, " mil"
 	}
-	if v == math.Trunc(v) {
-		return fmt.Sprintf("%.0f", v)
+	return func(v float64) string {
+		if v == 0 {
+			return "0"
+		}
+		v /= div
+		if v == math.Trunc(v) {
+			return thousands(int64(v)) + suffix
+		}
+		return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1) + suffix
 	}
-	return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1)
 }
 
 // shortDay writes "2026-12-02" as "02/12".

@@ -65,20 +65,27 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 
 // countSearch counts a search for the admin's charts: the first page of
 // every set of filters a person asks for, by brand, model, state and
-// words. It is counted as finding nothing only when those alone explain
-// it: a search narrowed further (price, year, city…) that finds nothing
-// says nothing of the stock buyers miss.
+// words, a brand or model typed counted as if picked ("cg 160" is Honda's
+// CG 160). The whole list, asked for nothing, is not a search. It counts
+// as finding nothing only when those alone explain it: a search narrowed
+// further (price, year, city…) that finds nothing says nothing of the
+// stock buyers miss.
 func (s *Server) countSearch(c *fiber.Ctx, q *searchQuery, total int64) {
 	if q.Page != 1 || !s.counted(c) {
 		return
 	}
 	f := q.Filter
-	words := strings.Join(f.Words, " ")
+	brandID, modelID, rest := s.catalog.Load().Named(f.BrandID, f.ModelID, f.Words)
+	words := strings.Join(rest, " ")
 	if len(words) > 100 {
 		words = words[:strings.LastIndexByte(words[:101], ' ')+1]
 	}
-	key := stats.SearchKey{BrandID: f.BrandID, ModelID: f.ModelID, StateID: f.StateID, Words: strings.TrimSpace(words)}
-	s.stats.Search(visitorOf(c), key, total == 0 && !narrowed(q.Values))
+	key := stats.SearchKey{BrandID: brandID, ModelID: modelID, StateID: f.StateID, Words: strings.TrimSpace(words)}
+	more := narrowed(q.Values)
+	if key == (stats.SearchKey{}) && !more {
+		return
+	}
+	s.stats.Search(visitorOf(c), key, total == 0 && !more)
 }
 
 // narrowed tells whether a search has filters beyond brand, model, state

@@ -49,6 +49,7 @@ type Catalog struct {
 	versions      map[uint32]Version
 	modelsByBrand map[uint32][]Model
 	versionsBy    map[uint32][]Version
+	names         catalogNames
 }
 
 // LoadCatalog reads the whole catalog (a few thousand rows).
@@ -72,6 +73,7 @@ func LoadCatalog(ctx context.Context, db *DB) (*Catalog, error) {
 		versions:      make(map[uint32]Version, len(versions)),
 		modelsByBrand: map[uint32][]Model{},
 		versionsBy:    map[uint32][]Version{},
+		names:         newCatalogNames(brands, models),
 	}
 	col := newCollator()
 	sort.SliceStable(brands, func(i, j int) bool { return col.less(brands[i].Name, brands[j].Name) })

@@ -160,9 +160,9 @@ func TestCounterSearchesAsTyped(t *testing.T) {
 	step(SearchKey{Words: "cg"}, false)
 	step(SearchKey{Words: "cg 1"}, false)
 	step(SearchKey{Words: "cg 16"}, false)
-	step(SearchKey{Words: "cg 160"}, false)
-	step(SearchKey{Words: "cg 160", StateID: 25}, false) // a state picked
-	step(SearchKey{Words: "cg 160", StateID: 25}, false) // reloaded
+	step(SearchKey{BrandID: 1, ModelID: 2}, false)              // "cg 160": the words name Honda's CG 160
+	step(SearchKey{BrandID: 1, ModelID: 2, StateID: 25}, false) // a state picked
+	step(SearchKey{BrandID: 1, ModelID: 2, StateID: 25}, false) // reloaded
 	if err := c.Flush(context.Background(), Settled); err != nil {
 		t.Fatal(err)
 	}
@@ -171,16 +171,16 @@ func TestCounterSearchesAsTyped(t *testing.T) {
 	}
 	step(SearchKey{BrandID: 4}, true) // another search: the burst before counts
 	now = now.Add(typingPause)
-	step(SearchKey{Words: "cg 160", StateID: 25}, false) // the same again, later: once a day
-	step(SearchKey{BrandID: 4, StateID: 3}, true)        // Bruno's, another visitor
+	step(SearchKey{BrandID: 1, ModelID: 2, StateID: 25}, false) // the same again, later: once a day
+	step(SearchKey{BrandID: 4, StateID: 3}, true)               // Bruno's, another visitor
 	c.Search("bruno", SearchKey{BrandID: 4, StateID: 3}, true)
 	if err := c.Flush(context.Background(), All); err != nil {
 		t.Fatal(err)
 	}
 	want := map[SearchKey]SearchCounts{
-		{Day: "2026-12-02", Words: "cg 160", StateID: 25}: {Searches: 1},
-		{Day: "2026-12-02", BrandID: 4}:                   {Searches: 1, Empty: 1},
-		{Day: "2026-12-02", BrandID: 4, StateID: 3}:       {Searches: 2, Empty: 2},
+		{Day: "2026-12-02", BrandID: 1, ModelID: 2, StateID: 25}: {Searches: 1},
+		{Day: "2026-12-02", BrandID: 4}:                          {Searches: 1, Empty: 1},
+		{Day: "2026-12-02", BrandID: 4, StateID: 3}:              {Searches: 2, Empty: 2},
 	}
 	if fmt.Sprint(store.searches) != fmt.Sprint(want) {
 		t.Errorf("counted %v, want %v", store.searches, want)

@@ -67,11 +67,16 @@ func (c *Counter) Search(visitor string, k SearchKey, empty bool) {
 }
 
 // refines tells whether b follows on from a as a search is made: a
-// brand, model or state added or kept, words typed on or corrected. A
-// filter or the words taken off or changed for others make another search.
+// brand, model or state added or kept, words typed on or corrected, or
+// words that became the brand or model they name ("cg 16", then "cg 160":
+// Honda's CG 160). A filter or the words taken off or changed for others
+// make another search.
 func refines(a, b SearchKey) bool {
-	return kept(a.BrandID, b.BrandID) && kept(a.ModelID, b.ModelID) && kept(a.StateID, b.StateID) &&
-		(a.Words == "" || b.Words != "" && (strings.HasPrefix(a.Words, b.Words) || strings.HasPrefix(b.Words, a.Words)))
+	if !kept(a.BrandID, b.BrandID) || !kept(a.ModelID, b.ModelID) || !kept(a.StateID, b.StateID) {
+		return false
+	}
+	named := a.BrandID == 0 && b.BrandID != 0 || a.ModelID == 0 && b.ModelID != 0
+	return a.Words == "" || named || b.Words != "" && (strings.HasPrefix(a.Words, b.Words) || strings.HasPrefix(b.Words, a.Words))
 }
 
 // kept tells whether a filter of a search is in the next: unset before, or
