@@ -32,7 +32,7 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 		visitor.get("/motos?q=zzq") // typed on: counts as the search it ends in
 		visitor.get("/motos?q=zzqxv+vermelha")
 		visitor.get("/motos?q=zzqxv+vermelha&pagina=2") // the same search, further on
-		visitor.get("/motos") // the whole list: not a search
+		visitor.get("/motos")                           // the whole list: not a search
 		other := newBrowser(t, s.app)
 		other.ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1"
 		other.get("/motos?q=zzqxv+azul&preco_max=1000") // nothing found, but the price explains it
@@ -43,7 +43,7 @@ func TestAdminChartsFollowTheRows(t *testing.T) {
 		typist := newBrowser(t, s.app)
 		typist.ua = "Mozilla/5.0 (Linux; Android 14; moto g54) Mobile Safari/537.36"
 		typist.get("/motos?q=cg+16")
-		typist.get("/motos?q=cg+160") // a model's name typed: counted as the model
+		typist.get("/motos?q=cg+160")     // a model's name typed: counted as the model
 		admin.get("/motos?q=zzqxv+preta") // the team at work is not counted
 		crawler := newBrowser(t, s.app)
 		crawler.ua = "Mozilla/5.0 (compatible; bingbot/2.0)"
