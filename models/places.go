@@ -26,26 +26,19 @@ var stateArticles = map[string]string{
 
 // In names the state after "em", contracted as Portuguese says it: "no
 // Acre", "na Bahia", "em São Paulo".
-func (s State) In() string {
-	switch stateArticles[s.Acronym] {
-	case "o":
-		return "no " + s.Name
-	case "a":
-		return "na " + s.Name
-	}
-	return "em " + s.Name
-}
+func (s State) In() string { return s.after("em", "n") }
 
 // Of names the state after "de", contracted: "do Acre", "da Bahia", "de
 // São Paulo".
-func (s State) Of() string {
-	switch stateArticles[s.Acronym] {
-	case "o":
-		return "do " + s.Name
-	case "a":
-		return "da " + s.Name
+func (s State) Of() string { return s.after("de", "d") }
+
+// after writes the state's name after a preposition, contracted with its
+// article (contracted + "o", "a") when it takes one.
+func (s State) after(preposition, contracted string) string {
+	if article := stateArticles[s.Acronym]; article != "" {
+		return contracted + article + " " + s.Name
 	}
-	return "de " + s.Name
+	return preposition + " " + s.Name
 }
 
 // City is a municipality (cities).
